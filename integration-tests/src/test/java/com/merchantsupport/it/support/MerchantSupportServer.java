@@ -1,0 +1,20 @@
+package com.merchantsupport.it.support;
+
+import org.keycloak.testframework.server.KeycloakServerConfig;
+import org.keycloak.testframework.server.KeycloakServerConfigBuilder;
+
+/**
+ * The server every test talks to: the Keycloak 26.7.3 distribution with the pack's jar in providers/
+ * and the realm JSON imported at start-up (surefire passes keycloak.migration.dir, as
+ * {@code start --import-realm} would).
+ */
+public class MerchantSupportServer implements KeycloakServerConfig {
+
+    @Override
+    public KeycloakServerConfigBuilder configure(KeycloakServerConfigBuilder config) {
+        return config
+                .dependency("com.merchantsupport", "merchant-support-keycloak")
+                // Realm admins read these in the console; tests read them through the admin API.
+                .option("spi-events-listener--jboss-logging--success-level", "info");
+    }
+}

@@ -1,0 +1,39 @@
+package com.merchantsupport.it.support;
+
+import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+
+/** URLs of the journey's pages, as the help center would open them. */
+public final class Pages {
+
+    private Pages() {
+    }
+
+    public static String base() {
+        return "http://localhost:8080";
+    }
+
+    public static String realmUrl() {
+        return base() + "/realms/" + MerchantRealm.NAME;
+    }
+
+    /** The sign-in page the help center sends a merchant to (authorization code flow with PKCE). */
+    public static URI signIn(String extraQuery) {
+        String query = "client_id=" + MerchantRealm.HELP_CENTER_CLIENT
+                + "&redirect_uri=" + enc(MerchantRealm.HELP_CENTER_REDIRECT_URI)
+                + "&response_type=code&scope=openid"
+                + "&code_challenge=" + "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"
+                + "&code_challenge_method=S256"
+                + (extraQuery == null || extraQuery.isEmpty() ? "" : "&" + extraQuery);
+        return URI.create(realmUrl() + "/protocol/openid-connect/auth?" + query);
+    }
+
+    public static URI signIn() {
+        return signIn("");
+    }
+
+    public static String enc(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8);
+    }
+}
