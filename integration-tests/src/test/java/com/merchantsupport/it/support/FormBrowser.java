@@ -1,0 +1,121 @@
+package com.merchantsupport.it.support;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import org.jsoup.Jsoup;
+import org.jsoup.nodes.Document;
+import org.jsoup.nodes.Element;
+
+/**
+ * A browser without JavaScript: keeps cookies, follows redirects inside Keycloak, stops at the help
+ * center's redirect URI (so a test can read the authorization code), and parses pages with jsoup.
+ */
+public final class FormBrowser {
+
+    private final HttpClient http;
+    private HttpResponse<String> last;
+    private Document page;
+
+    public FormBrowser() {
+        http = HttpClient.newBuilder().cookieHandler(new LocalhostCookies()).followRedirects(HttpClient.Redirect.NEVER)
+                .connectTimeout(Duration.ofSeconds(10)).build();
+    }
+
+    public FormBrowser open(String url) {
+        return send(HttpRequest.newBuilder(URI.create(url)).GET());
+    }
+
+    public FormBrowser open(URI url) {
+        return open(url.toString());
+    }
+
+    /** Submits the form matching the CSS selector with the given fields (added to its hidden inputs). */
+    public FormBrowser submit(String formSelector, Map<String, String> fields) {
+        Element form = page.selectFirst(formSelector);
+        if (form == null) {
+            throw new AssertionError("no form " + formSelector + " on page " + url() + " (" + status() + "):\n" + text() + "\n" + last.body());
+        }
+        Map<String, String> values = new LinkedHashMap<>();
+        form.select("input[type=hidden]").forEach(i -> values.put(i.attr("name"), i.attr("value")));
+        values.putAll(fields);
+        return post(form.absUrl("action"), values);
+    }
+
+    public FormBrowser post(String url, Map<String, String> fields) {
+        String body = fields.entrySet().stream()
+                .map(e -> enc(e.getKey()) + "=" + enc(e.getValue()))
+                .collect(Collectors.joining("&"));
+        return send(HttpRequest.newBuilder(URI.create(url))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(body)));
+    }
+
+    private FormBrowser send(HttpRequest.Builder request) {
+        try {
+            HttpRequest built = request.header("Accept-Language", language).timeout(Duration.ofSeconds(30)).build();
+            last = http.send(built, HttpResponse.BodyHandlers.ofString());
+            int hops = 0;
+            while (last.statusCode() / 100 == 3 && hops++ < 10) {
+                URI next = built.uri().resolve(last.headers().firstValue("Location").orElseThrow());
+                if (next.toString().startsWith(MerchantRealm.HELP_CENTER_REDIRECT_URI)) {
+                    break; // the help center's callback: the test reads the code from here
+                }
+                built = HttpRequest.newBuilder(next).header("Accept-Language", language).GET().build();
+                last = http.send(built, HttpResponse.BodyHandlers.ofString());
+            }
+            page = Jsoup.parse(last.body(), last.uri().toString());
+            return this;
+        } catch (IOException | InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private String language = "en";
+
+    public FormBrowser language(String language) {
+        this.language = language;
+        return this;
+    }
+
+    public int status() {
+        return last.statusCode();
+    }
+
+    public String location() {
+        return last.headers().firstValue("Location").orElse(null);
+    }
+
+    public Document page() {
+        return page;
+    }
+
+    public String text() {
+        return page.text();
+    }
+
+    public String url() {
+        return last.uri().toString();
+    }
+
+    public String link(String selector) {
+        Element a = page.selectFirst(selector);
+        if (a == null) {
+            throw new AssertionError("no link " + selector + " on page:\n" + text());
+        }
+        return a.absUrl("href");
+    }
+
+    private static String enc(String s) {
+        return URLEncoder.encode(s == null ? "" : s, StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,75 @@
+package com.merchantsupport.it.support;
+
+import java.io.File;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.keycloak.representations.idm.ClientRepresentation;
+import org.keycloak.testframework.realm.ManagedRealm;
+
+/**
+ * The help center stand-in (help-center-demo's jar) as its own process, signing in through the
+ * realm's merchant-support-center client, as a deployer runs it. Its callback is added to the client's
+ * redirect URIs for the test and removed afterwards.
+ */
+public final class HelpCenterStandIn implements AutoCloseable {
+
+    public static final int PORT = 8081;
+    public static final String URL = "http://localhost:" + PORT;
+
+    private final Process process;
+    private final ManagedRealm realm;
+    private final List<String> originalRedirects;
+
+    private HelpCenterStandIn(Process process, ManagedRealm realm, List<String> originalRedirects) {
+        this.process = process;
+        this.realm = realm;
+        this.originalRedirects = originalRedirects;
+    }
+
+    public static HelpCenterStandIn start(ManagedRealm realm) throws Exception {
+        ClientRepresentation client = realm.admin().clients().findByClientId(MerchantRealm.HELP_CENTER_CLIENT).get(0);
+        List<String> original = new ArrayList<>(client.getRedirectUris());
+        List<String> withStandIn = new ArrayList<>(original);
+        withStandIn.add(URL + "/oidc/callback");
+        client.setRedirectUris(withStandIn);
+        realm.admin().clients().get(client.getId()).update(client);
+
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        ProcessBuilder builder = new ProcessBuilder(java, "-jar", System.getProperty("help.center.jar"))
+                .redirectErrorStream(true)
+                .redirectOutput(new File(System.getProperty("screenshots.dir", "target/screenshots"), "../help-center.log"));
+        builder.environment().put("HELP_CENTER_PORT", Integer.toString(PORT));
+        builder.environment().put("HELP_CENTER_URL", URL);
+        builder.environment().put("KEYCLOAK_ISSUER", Pages.realmUrl());
+        builder.environment().put("HELP_CENTER_CLIENT_ID", MerchantRealm.HELP_CENTER_CLIENT);
+        builder.environment().put("HELP_CENTER_CLIENT_SECRET", MerchantRealm.helpCenterSecret());
+        HelpCenterStandIn standIn = new HelpCenterStandIn(builder.start(), realm, original);
+        HttpClient http = HttpClient.newHttpClient();
+        for (int i = 0; i < 100; i++) {
+            try {
+                if (http.send(HttpRequest.newBuilder(URI.create(URL + "/health")).build(),
+                        HttpResponse.BodyHandlers.ofString()).statusCode() == 200) {
+                    return standIn;
+                }
+            } catch (java.io.IOException notYet) {
+                Thread.sleep(100);
+            }
+        }
+        standIn.close();
+        throw new IllegalStateException("the help center stand-in did not start; see target/help-center.log");
+    }
+
+    @Override
+    public void close() {
+        process.destroy();
+        ClientRepresentation client = realm.admin().clients().findByClientId(MerchantRealm.HELP_CENTER_CLIENT).get(0);
+        client.setRedirectUris(originalRedirects);
+        realm.admin().clients().get(client.getId()).update(client);
+    }
+}

@@ -1,0 +1,158 @@
+package com.merchantsupport.it.welcome;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import com.merchantsupport.it.support.Accounts;
+import com.merchantsupport.it.support.FormBrowser;
+import com.merchantsupport.it.support.Journey;
+import com.merchantsupport.it.support.MailboxStepConfig;
+import com.merchantsupport.it.support.Mails;
+import com.merchantsupport.it.support.MerchantRealm;
+import com.merchantsupport.it.support.MerchantSupportServer;
+import jakarta.mail.internet.MimeMessage;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.keycloak.representations.idm.RealmRepresentation;
+import org.keycloak.testframework.annotations.InjectRealm;
+import org.keycloak.testframework.annotations.KeycloakIntegrationTest;
+import org.keycloak.testframework.mail.MailServer;
+import org.keycloak.testframework.mail.annotations.InjectMailServer;
+import org.keycloak.testframework.realm.ManagedRealm;
+import org.keycloak.testframework.remote.timeoffset.InjectTimeOffSet;
+import org.keycloak.testframework.remote.timeoffset.TimeOffSet;
+
+/** Expired links, new links and their limits, mail outages: never a dead end, nothing lost. */
+@KeycloakIntegrationTest(config = MerchantSupportServer.class)
+class WelcomeLinkLimitsTest {
+
+    private static final String PASSWORD = "a-Good-password-2026";
+
+    @InjectRealm(attachTo = MerchantRealm.NAME)
+    ManagedRealm realm;
+
+    @InjectMailServer
+    MailServer mail;
+
+    @InjectTimeOffSet
+    TimeOffSet timeOffSet;
+
+    @AfterEach
+    void backToNow() {
+        timeOffSet.set(0);
+    }
+
+    private List<MimeMessage> mailsTo(String email) {
+        return Mails.to(mail.getReceivedMessages(), email);
+    }
+
+    @Test
+    void anExpiredLinkOffersANewOneWhichWorks() {
+        try (var ignored = MailboxStepConfig.change(realm, Map.of("resendPerMinute", "10"))) {
+            String email = Accounts.newEmail("late");
+            Journey.register(new FormBrowser(), "Late Merchant", email);
+            assertTrue(mail.waitForIncomingEmail(1));
+            String oldLink = Mails.welcomeLink(mailsTo(email).get(0));
+
+            timeOffSet.set(25 * 3600); // the default lifespan is 24 hours
+            FormBrowser browser = new FormBrowser().open(oldLink);
+            assertEquals(410, browser.status());
+            assertTrue(browser.text().contains("This link has expired"), browser.text());
+
+            browser.submit("#merchant-new-link-form", Map.of());
+            assertTrue(browser.text().contains("We sent you a new email"), browser.text());
+            assertTrue(mail.waitForIncomingEmail(2));
+            String newLink = Mails.welcomeLink(mailsTo(email).get(1));
+            assertNotEquals(oldLink, newLink);
+
+            FormBrowser phone = new FormBrowser().open(newLink);
+            phone.submit("#merchant-create-password-form", Map.of("password-new", PASSWORD, "password-confirm", PASSWORD));
+            assertTrue(Journey.idTokenClaims(Journey.tokens(Journey.code(phone))).get("email_verified").asBoolean());
+        }
+    }
+
+    @Test
+    void resendIsLimitedToFiveAnHourPerAccount() {
+        try (var ignored = MailboxStepConfig.change(realm, Map.of("resendPerMinute", "10"))) {
+            String email = Accounts.newEmail("eager");
+            FormBrowser browser = Journey.register(new FormBrowser(), "Eager Merchant", email);
+            for (int resend = 2; resend <= 5; resend++) {
+                browser.submit("#merchant-mailbox-form", Map.of("action", "resend"));
+                assertTrue(browser.text().contains("A new email is on its way."), "resend " + resend + ": " + browser.text());
+            }
+            browser.submit("#merchant-mailbox-form", Map.of("action", "resend"));
+            assertTrue(browser.text().contains("Please wait a minute"), browser.text());
+            assertTrue(mail.waitForIncomingEmail(5));
+            assertEquals(5, mailsTo(email).size(), "five emails in the hour, not six");
+        }
+    }
+
+    @Test
+    void resendIsLimitedToOneAMinuteByDefault() {
+        String email = Accounts.newEmail("impatient");
+        FormBrowser browser = Journey.register(new FormBrowser(), "Impatient Merchant", email);
+
+        browser.submit("#merchant-mailbox-form", Map.of("action", "resend"));
+
+        assertTrue(browser.text().contains("Please wait a minute"), browser.text());
+        assertTrue(mail.waitForIncomingEmail(1));
+        assertEquals(1, mailsTo(email).size());
+    }
+
+    @Test
+    void whenMailIsDownTheMerchantIsToldAndCanFinishOnceItIsBack() {
+        RealmRepresentation rep = realm.admin().toRepresentation();
+        Map<String, String> smtp = new HashMap<>(rep.getSmtpServer());
+        Map<String, String> down = new HashMap<>(smtp);
+        down.put("port", "1"); // nothing listens there
+        rep.setSmtpServer(down);
+        realm.admin().update(rep);
+        String email = Accounts.newEmail("outage");
+        FormBrowser browser;
+        try {
+            browser = Journey.register(new FormBrowser(), "Outage Merchant", email);
+            assertTrue(browser.text().contains("We could not send the email right now"), browser.text());
+            assertEquals(1, Accounts.withEmail(realm, email).size(), "the account is kept");
+        } finally {
+            rep.setSmtpServer(smtp);
+            realm.admin().update(rep);
+        }
+        // Mail is back; the one-a-minute limit counted no email, so registering again sends it now.
+        FormBrowser again = Journey.register(new FormBrowser(), "Outage Merchant", email);
+        assertTrue(again.text().contains("We sent an email to " + email), again.text());
+        assertTrue(mail.waitForIncomingEmail(1));
+        assertEquals(1, mailsTo(email).size());
+    }
+
+    @Test
+    void theWelcomeEmailSpeaksTheMerchantsLanguage() {
+        String email = Accounts.newEmail("fr");
+        FormBrowser browser = new FormBrowser().language("fr");
+        Journey.register(browser, "Marie Curie", email);
+        assertTrue(browser.text().contains("Consultez votre boîte mail"), browser.text());
+
+        assertTrue(mail.waitForIncomingEmail(1));
+        MimeMessage welcome = mailsTo(email).get(0);
+        assertEquals("Bienvenue sur le support marchand", Mails.subject(welcome));
+        assertEquals("Support Bot", Mails.sender(welcome));
+        assertTrue(Mails.text(welcome).contains("Bonjour Marie Curie,"), Mails.text(welcome));
+        assertTrue(Mails.html(welcome).contains("Créer mon mot de passe"), Mails.html(welcome));
+    }
+
+    @Test
+    void anEmailChangeVerificationKeepsKeycloaksOwnWording() {
+        String email = Accounts.newEmail("verify");
+        String id = Accounts.existingMerchant(realm, email, "an-old-Password-123");
+
+        realm.admin().users().get(id).sendVerifyEmail();
+
+        assertTrue(mail.waitForIncomingEmail(1));
+        String subject = Mails.subject(mailsTo(email).get(0));
+        assertEquals("Verify email", subject);
+    }
+}

@@ -1,0 +1,152 @@
+package com.merchantsupport.it.welcome;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.merchantsupport.it.support.Accounts;
+import com.merchantsupport.it.support.FormBrowser;
+import com.merchantsupport.it.support.Journey;
+import com.merchantsupport.it.support.Mails;
+import com.merchantsupport.it.support.MerchantRealm;
+import com.merchantsupport.it.support.MerchantSupportServer;
+import jakarta.mail.internet.MimeMessage;
+import org.junit.jupiter.api.Test;
+import org.keycloak.representations.idm.EventRepresentation;
+import org.keycloak.representations.idm.UserRepresentation;
+import org.keycloak.testframework.annotations.InjectRealm;
+import org.keycloak.testframework.annotations.KeycloakIntegrationTest;
+import org.keycloak.testframework.mail.MailServer;
+import org.keycloak.testframework.mail.annotations.InjectMailServer;
+import org.keycloak.testframework.realm.ManagedRealm;
+
+/** Step 6 of the seed: the email from Support Bot, the link, "Create your password", signed in. */
+@KeycloakIntegrationTest(config = MerchantSupportServer.class)
+class WelcomeLinkTest {
+
+    private static final String PASSWORD = "a-Good-password-2026";
+
+    @InjectRealm(attachTo = MerchantRealm.NAME)
+    ManagedRealm realm;
+
+    @InjectMailServer
+    MailServer mail;
+
+    private String registerAndReadLink(FormBrowser browser, String name, String email) {
+        Journey.register(browser, name, email);
+        assertTrue(mail.waitForIncomingEmail(1), "welcome email");
+        List<MimeMessage> received = Mails.to(mail.getReceivedMessages(), email);
+        assertEquals(1, received.size());
+        return Mails.welcomeLink(received.get(received.size() - 1));
+    }
+
+    @Test
+    void linkOpenedInTheRegisteringBrowserEndsSignedInAtTheHelpCenter() {
+        String email = Accounts.newEmail("same");
+        FormBrowser browser = new FormBrowser();
+        String link = registerAndReadLink(browser, "Émilie du Châtelet", email);
+
+        browser.open(link);
+        assertTrue(browser.text().contains("Create your password"), browser.text());
+        assertTrue(browser.text().contains("Welcome Émilie du Châtelet!"), browser.text());
+        assertEquals("password-new", browser.page().selectFirst("input[type=password]").attr("name"));
+        browser.submit("#merchant-create-password-form", Map.of("password-new", PASSWORD, "password-confirm", PASSWORD));
+
+        JsonNode claims = Journey.idTokenClaims(Journey.tokens(Journey.code(browser)));
+        assertEquals("Émilie du Châtelet", claims.get("name").asText());
+        assertEquals(email, claims.get("email").asText());
+        assertTrue(claims.get("email_verified").asBoolean());
+        assertEquals("en", claims.get("locale").asText());
+        java.util.Set<String> standard = java.util.Set.of("iss", "sub", "aud", "exp", "iat", "auth_time", "jti", "typ",
+                "azp", "sid", "at_hash", "nonce", "acr");
+        claims.fieldNames().forEachRemaining(name -> assertTrue(standard.contains(name)
+                || java.util.Set.of("email", "email_verified", "name", "locale").contains(name), "unexpected claim " + name));
+
+        UserRepresentation user = Accounts.one(realm, email);
+        assertTrue(user.getRequiredActions().isEmpty(), "journey finished");
+        assertEquals(List.of("completed"), user.getAttributes().get("merchantJourney"));
+    }
+
+    @Test
+    void linkOpenedInAnotherBrowserAlsoEndsWithACodeForTheHelpCenter() {
+        String email = Accounts.newEmail("phone");
+        String link = registerAndReadLink(new FormBrowser(), "Katherine Johnson", email);
+
+        FormBrowser phone = new FormBrowser();
+        phone.open(link);
+        assertTrue(phone.text().contains("Create your password"), phone.text());
+        phone.submit("#merchant-create-password-form", Map.of("password-new", PASSWORD, "password-confirm", PASSWORD));
+
+        JsonNode claims = Journey.idTokenClaims(Journey.tokens(Journey.code(phone)));
+        assertEquals("Katherine Johnson", claims.get("name").asText());
+        assertTrue(claims.get("email_verified").asBoolean());
+    }
+
+    @Test
+    void openingTheLinkDoesNotUseItUpButCreatingThePasswordDoes() {
+        String email = Accounts.newEmail("scanner");
+        String link = registerAndReadLink(new FormBrowser(), "Scanned Merchant", email);
+
+        // A mail security scanner opens the link first.
+        FormBrowser scanner = new FormBrowser().open(link);
+        assertTrue(scanner.text().contains("Create your password"), scanner.text());
+
+        FormBrowser merchant = new FormBrowser().open(link);
+        assertTrue(merchant.text().contains("Create your password"), merchant.text());
+        merchant.submit("#merchant-create-password-form", Map.of("password-new", PASSWORD, "password-confirm", PASSWORD));
+        Journey.code(merchant);
+
+        FormBrowser again = new FormBrowser().open(link);
+        assertEquals(410, again.status());
+        assertTrue(again.text().contains("Your password is already created"), again.text());
+        assertTrue(again.page().selectFirst("#merchant-sign-in") != null);
+        assertTrue(again.page().selectFirst("#merchant-new-link") == null, "no new link once a password exists");
+    }
+
+    @Test
+    void aTamperedLinkSaysSoAndPointsToSignIn() {
+        String email = Accounts.newEmail("tamper");
+        String link = registerAndReadLink(new FormBrowser(), "Tampered", email);
+        String tampered = link.substring(0, link.length() - 4) + (link.endsWith("AAAA") ? "BBBB" : "AAAA");
+
+        FormBrowser browser = new FormBrowser().open(tampered);
+
+        assertEquals(400, browser.status());
+        assertTrue(browser.text().contains("This link cannot be used"), browser.text());
+        assertFalse(Accounts.one(realm, email).isEmailVerified(), "nothing changed");
+    }
+
+    @Test
+    void thePasswordMustFollowTheRealmPolicyAndMatch() {
+        String email = Accounts.newEmail("policy");
+        FormBrowser browser = new FormBrowser();
+        browser.open(registerAndReadLink(browser, "Policy Merchant", email));
+
+        browser.submit("#merchant-create-password-form", Map.of("password-new", "short", "password-confirm", "short"));
+        assertTrue(browser.page().selectFirst("#input-error-password-new").text().contains("12"), browser.text());
+
+        browser.submit("#merchant-create-password-form", Map.of("password-new", PASSWORD, "password-confirm", PASSWORD + "x"));
+        assertTrue(browser.page().selectFirst("#input-error-password-confirm") != null, browser.text());
+
+        assertTrue(Accounts.credentials(realm, Accounts.one(realm, email).getId()).isEmpty(), "no password yet");
+    }
+
+    @Test
+    void eachStepLeavesAnEventForAdmins() {
+        String email = Accounts.newEmail("events");
+        FormBrowser browser = new FormBrowser();
+        browser.open(registerAndReadLink(browser, "Evented", email));
+        browser.submit("#merchant-create-password-form", Map.of("password-new", PASSWORD, "password-confirm", PASSWORD));
+        Journey.code(browser);
+
+        String userId = Accounts.one(realm, email).getId();
+        List<EventRepresentation> events = realm.admin().getEvents(null, null, userId, null, null, null, 0, 50);
+        List<String> steps = events.stream().map(e -> e.getDetails() == null ? null : e.getDetails().get("merchant_step"))
+                .filter(s -> s != null).toList();
+        assertTrue(steps.containsAll(List.of("welcome-email-sent", "link-opened", "password-created")), steps.toString());
+    }
+}

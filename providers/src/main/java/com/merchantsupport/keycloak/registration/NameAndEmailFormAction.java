@@ -1,0 +1,235 @@
+package com.merchantsupport.keycloak.registration;
+
+import java.util.List;
+import java.util.Locale;
+
+import com.merchantsupport.keycloak.journey.MerchantAccount;
+import jakarta.ws.rs.core.MultivaluedHashMap;
+import jakarta.ws.rs.core.MultivaluedMap;
+import org.keycloak.Config;
+import org.keycloak.authentication.FormAction;
+import org.keycloak.authentication.FormActionFactory;
+import org.keycloak.authentication.FormContext;
+import org.keycloak.authentication.ValidationContext;
+import org.keycloak.events.Details;
+import org.keycloak.events.Errors;
+import org.keycloak.forms.login.LoginFormsProvider;
+import org.keycloak.models.AuthenticationExecutionModel;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.KeycloakSessionFactory;
+import org.keycloak.models.ModelDuplicateException;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.UserModel;
+import org.keycloak.models.utils.FormMessage;
+import org.keycloak.provider.ProviderConfigProperty;
+import org.keycloak.services.messages.Messages;
+import org.keycloak.services.validation.Validation;
+import org.keycloak.sessions.AuthenticationSessionModel;
+import org.keycloak.userprofile.UserProfile;
+import org.keycloak.userprofile.UserProfileContext;
+import org.keycloak.userprofile.UserProfileProvider;
+import org.keycloak.userprofile.ValidationException;
+
+/**
+ * The registration form's name and email, in place of Keycloak's "Registration User Profile Creation":
+ * no password, no username, and an email that already has an account is not an error on the form but a
+ * page of its own (see {@link CheckYourMailboxAuthenticator}).
+ */
+public class NameAndEmailFormAction implements FormAction {
+
+    public static final String PROVIDER_ID = "merchant-name-and-email";
+
+    @Override
+    public void buildPage(FormContext context, LoginFormsProvider form) {
+        form.setAttribute("journeyStep", "connect");
+    }
+
+    @Override
+    public void validate(ValidationContext context) {
+        MultivaluedMap<String, String> formData = normalized(context.getHttpRequest().getDecodedFormParameters());
+        String email = formData.getFirst(NameAndEmailRules.FIELD_EMAIL);
+        context.getEvent().detail(Details.REGISTER_METHOD, "form").detail(Details.EMAIL, email);
+
+        List<FormMessage> errors = NameAndEmailRules.check(formData.getFirst(NameAndEmailRules.FIELD_NAME), email);
+        if (!errors.isEmpty()) {
+            refuse(context, formData, errors);
+            return;
+        }
+
+        AuthenticationSessionModel authSession = context.getAuthenticationSession();
+        authSession.removeAuthNote(RegistrationNotes.EXISTING_ACCOUNT);
+        authSession.setAuthNote(RegistrationNotes.EMAIL, email);
+        UserModel existing = context.getSession().users().getUserByEmail(context.getRealm(), email);
+        if (existing != null) {
+            // Not a form error: the next step shows the merchant what to do with the existing account.
+            authSession.setAuthNote(RegistrationNotes.EXISTING_ACCOUNT, existing.getId());
+            context.success();
+            return;
+        }
+
+        try {
+            profile(context, formData).validate();
+        } catch (ValidationException invalid) {
+            if (invalid.hasError(Messages.EMAIL_EXISTS, Messages.USERNAME_EXISTS)) {
+                // Taken a moment ago by a concurrent registration: the same as "already used".
+                UserModel taken = context.getSession().users().getUserByEmail(context.getRealm(), email);
+                if (taken != null) {
+                    authSession.setAuthNote(RegistrationNotes.EXISTING_ACCOUNT, taken.getId());
+                    context.success();
+                    return;
+                }
+            }
+            refuse(context, formData, Validation.getFormErrorsFromValidation(invalid.getErrors()));
+            return;
+        }
+        context.success();
+    }
+
+    private static void refuse(ValidationContext context, MultivaluedMap<String, String> formData, List<FormMessage> errors) {
+        context.getEvent().detail(Details.REASON, NameAndEmailRules.reason(errors));
+        context.error(Errors.INVALID_REGISTRATION);
+        context.validationError(formData, errors);
+    }
+
+    @Override
+    public void success(FormContext context) {
+        AuthenticationSessionModel authSession = context.getAuthenticationSession();
+        if (authSession.getAuthNote(RegistrationNotes.EXISTING_ACCOUNT) != null) {
+            return;
+        }
+        MultivaluedMap<String, String> formData = normalized(context.getHttpRequest().getDecodedFormParameters());
+        String email = formData.getFirst(NameAndEmailRules.FIELD_EMAIL);
+        RealmModel realm = context.getRealm();
+
+        UserModel user;
+        try {
+            user = profile(context, formData).create();
+        } catch (ModelDuplicateException raced) {
+            // Two registrations of one email at once: the database keeps one account, the other merchant
+            // is treated as "already used", never shown an error page.
+            UserModel taken = context.getSession().users().getUserByEmail(realm, email);
+            if (taken == null) {
+                throw raced;
+            }
+            authSession.setAuthNote(RegistrationNotes.EXISTING_ACCOUNT, taken.getId());
+            return;
+        }
+        user.setEnabled(true);
+        user.setEmailVerified(false);
+        rememberLocale(context, user);
+        MerchantAccount.markAwaitingPassword(user);
+        authSession.setAuthNote(RegistrationNotes.NEW_ACCOUNT, user.getId());
+
+        context.getEvent().user(user)
+                .detail(Details.USERNAME, user.getUsername())
+                .detail(Details.EMAIL, email)
+                .detail(Details.REGISTER_METHOD, "form")
+                .detail("merchant_mode", "new")
+                .success();
+    }
+
+    /** The language of the pages the merchant used: the welcome email speaks it too. */
+    private static void rememberLocale(FormContext context, UserModel user) {
+        Locale locale = context.getSession().getContext().resolveLocale(user);
+        if (locale != null && context.getRealm().getSupportedLocalesStream().anyMatch(locale.toLanguageTag()::equals)) {
+            user.setSingleAttribute(UserModel.LOCALE, locale.toLanguageTag());
+        }
+    }
+
+    private static UserProfile profile(FormContext context, MultivaluedMap<String, String> formData) {
+        return context.getSession().getProvider(UserProfileProvider.class).create(UserProfileContext.REGISTRATION, formData);
+    }
+
+    /** The form as the pack stores it: name trimmed, email trimmed and lower-cased, username = email. */
+    static MultivaluedMap<String, String> normalized(MultivaluedMap<String, String> submitted) {
+        MultivaluedMap<String, String> form = new MultivaluedHashMap<>();
+        form.putSingle(NameAndEmailRules.FIELD_NAME, NameAndEmailRules.normalizeName(submitted.getFirst(NameAndEmailRules.FIELD_NAME)));
+        String email = NameAndEmailRules.normalizeEmail(submitted.getFirst(NameAndEmailRules.FIELD_EMAIL));
+        form.putSingle(NameAndEmailRules.FIELD_EMAIL, email);
+        form.putSingle(UserModel.USERNAME, email);
+        return form;
+    }
+
+    @Override
+    public boolean requiresUser() {
+        return false;
+    }
+
+    @Override
+    public boolean configuredFor(KeycloakSession session, RealmModel realm, UserModel user) {
+        return true;
+    }
+
+    @Override
+    public void setRequiredActions(KeycloakSession session, RealmModel realm, UserModel user) {
+    }
+
+    @Override
+    public void close() {
+    }
+
+    public static class Factory implements FormActionFactory {
+
+        private static final NameAndEmailFormAction INSTANCE = new NameAndEmailFormAction();
+
+        @Override
+        public String getId() {
+            return PROVIDER_ID;
+        }
+
+        @Override
+        public String getDisplayType() {
+            return "Merchant Support: Name and email";
+        }
+
+        @Override
+        public String getHelpText() {
+            return "The merchant types a name and an email, nothing else. Creates the account without a password "
+                    + "(the welcome email's link leads to creating one). An email that already has an account "
+                    + "goes to the next step, 'Merchant Support: Check your mailbox', instead of a form error.";
+        }
+
+        @Override
+        public String getReferenceCategory() {
+            return null;
+        }
+
+        @Override
+        public boolean isConfigurable() {
+            return false;
+        }
+
+        @Override
+        public AuthenticationExecutionModel.Requirement[] getRequirementChoices() {
+            return new AuthenticationExecutionModel.Requirement[] {
+                    AuthenticationExecutionModel.Requirement.REQUIRED, AuthenticationExecutionModel.Requirement.DISABLED};
+        }
+
+        @Override
+        public boolean isUserSetupAllowed() {
+            return false;
+        }
+
+        @Override
+        public List<ProviderConfigProperty> getConfigProperties() {
+            return List.of();
+        }
+
+        @Override
+        public FormAction create(KeycloakSession session) {
+            return INSTANCE;
+        }
+
+        @Override
+        public void init(Config.Scope config) {
+        }
+
+        @Override
+        public void postInit(KeycloakSessionFactory factory) {
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+}

@@ -1,0 +1,15 @@
+package com.merchantsupport.keycloak.registration;
+
+/** Authentication-session notes passed from the form to the "check your mailbox" step. */
+final class RegistrationNotes {
+
+    /** The account this registration created. */
+    static final String NEW_ACCOUNT = "merchant.registration.new-account";
+    /** The account that already had the typed email. */
+    static final String EXISTING_ACCOUNT = "merchant.registration.existing-account";
+    /** The address as typed (normalized), shown on the "check your mailbox" page. */
+    static final String EMAIL = "merchant.registration.email";
+
+    private RegistrationNotes() {
+    }
+}

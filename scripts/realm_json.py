@@ -1,0 +1,235 @@
+#!/usr/bin/env python3
+"""Writes realm-export/merchant-support-realm.json.
+
+The realm file embeds the user profile as a JSON string (that is how Keycloak exports it); keeping the
+source here as plain Python data makes it reviewable. Run it after editing, and commit both files:
+    python3 scripts/realm_json.py
+"""
+import json, pathlib
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+
+user_profile = {
+    "unmanagedAttributePolicy": "ADMIN_VIEW",
+    "attributes": [
+        {"name": "username", "displayName": "${username}",
+         "validations": {"length": {"min": 3, "max": 255}, "username-prohibited-characters": {}, "up-username-not-idn-homograph": {}},
+         "permissions": {"view": ["admin", "user"], "edit": ["admin"]}, "multivalued": False},
+        # The merchant's name as typed: it becomes the ID token's `name` claim, unchanged.
+        {"name": "name", "displayName": "${merchantNameLabel}",
+         "required": {"roles": ["user"]},
+         "validations": {"length": {"min": 1, "max": 255},
+                         "pattern": {"pattern": "^[^\\p{Cntrl}]*$", "error-message": "merchantNameControlCharacters"}},
+         "annotations": {"inputTypeAutocomplete": "name"},
+         "permissions": {"view": ["admin", "user"], "edit": ["admin", "user"]}, "multivalued": False},
+        {"name": "email", "displayName": "${email}",
+         "required": {"roles": ["user"]},
+         "validations": {"email": {"max-local-length": 64}, "length": {"max": 254}},
+         "annotations": {"inputType": "html5-email", "inputTypeAutocomplete": "email"},
+         "permissions": {"view": ["admin", "user"], "edit": ["admin", "user"]}, "multivalued": False},
+    ],
+    "groups": [],
+}
+
+client_id = "merchant-support-center"
+
+def execution(authenticator, requirement="REQUIRED", priority=10, config=None, flow_alias=None):
+    e = {"authenticator": authenticator, "requirement": requirement, "priority": priority,
+         "autheticatorFlow": flow_alias is not None, "authenticatorFlow": flow_alias is not None,
+         "userSetupAllowed": False}
+    if config:
+        e["authenticatorConfig"] = config
+    if flow_alias:
+        e["flowAlias"] = flow_alias
+    return e
+
+# Sign-up: the form (name, email, captcha), then "check your mailbox". The welcome email's link and the
+# merchant-create-password required action finish the journey.
+authentication_flows = [
+    {"alias": "merchant registration", "description": "Merchant Support sign-up: name, email, captcha, then check your mailbox.",
+     "providerId": "basic-flow", "topLevel": True, "builtIn": False,
+     "authenticationExecutions": [
+         execution("registration-page-form", priority=10, flow_alias="merchant registration form"),
+         execution("merchant-check-your-mailbox", priority=20, config="merchant check your mailbox"),
+     ]},
+    {"alias": "merchant registration form", "description": "The registration form's fields and captcha.",
+     "providerId": "form-flow", "topLevel": False, "builtIn": False,
+     "authenticationExecutions": [
+         execution("merchant-name-and-email", priority=10),
+         execution("merchant-captcha", priority=20, config="merchant captcha"),
+     ]},
+]
+
+authenticator_config = [
+    {"alias": "merchant check your mailbox",
+     "config": {"alreadyUsedMode": "reveal", "welcomeLinkLifespanSeconds": "86400",
+                "resendPerMinute": "1", "resendPerHour": "5", "someoneTriedPerHour": "3"}},
+    {"alias": "merchant captcha",
+     "config": {"captcha.provider": "altcha", "altcha.max.number": "100000", "altcha.expiry.seconds": "600"}},
+]
+
+def mapper(name, kind, config):
+    return {"name": name, "protocol": "openid-connect", "protocolMapper": kind, "consentRequired": False, "config": config}
+
+def claim(user_attribute, claim_name, json_type="String", kind="oidc-usermodel-attribute-mapper", access=True):
+    return {"user.attribute": user_attribute, "claim.name": claim_name, "jsonType.label": json_type,
+            "id.token.claim": "true", "access.token.claim": str(access).lower(), "userinfo.token.claim": "true",
+            "introspection.token.claim": "true"}
+
+def scope(name, description, mappers, include_in_token_scope=True, consent_text=None):
+    attributes = {"include.in.token.scope": str(include_in_token_scope).lower(),
+                  "display.on.consent.screen": "false" if consent_text is None else "true"}
+    if consent_text:
+        attributes["consent.screen.text"] = consent_text
+    return {"name": name, "description": description, "protocol": "openid-connect",
+            "attributes": attributes, "protocolMappers": mappers}
+
+# The realm's client scopes, written out so that `profile` carries exactly what a help center reads:
+# the merchant's name as typed and their locale (no given/family names, no username, no roles).
+client_scopes = [
+    scope("basic", "OpenID Connect scope for add all basic claims to the token", [
+        mapper("sub", "oidc-sub-mapper", {"access.token.claim": "true", "introspection.token.claim": "true"}),
+        mapper("auth_time", "oidc-usersessionmodel-note-mapper",
+               {"user.session.note": "AUTH_TIME", "claim.name": "auth_time", "jsonType.label": "long",
+                "id.token.claim": "true", "access.token.claim": "true", "introspection.token.claim": "true"}),
+    ], include_in_token_scope=False),
+    scope("email", "OpenID Connect built-in scope: email", [
+        mapper("email", "oidc-usermodel-attribute-mapper", claim("email", "email")),
+        mapper("email verified", "oidc-usermodel-property-mapper", claim("emailVerified", "email_verified", "boolean")),
+    ], consent_text="${emailScopeConsentText}"),
+    scope("profile", "OpenID Connect built-in scope: profile (the merchant's name and locale)", [
+        mapper("name", "oidc-usermodel-attribute-mapper", claim("name", "name")),
+        mapper("locale", "oidc-usermodel-attribute-mapper", claim("locale", "locale")),
+    ], consent_text="${profileScopeConsentText}"),
+    scope("roles", "OpenID Connect scope for add user roles to the access token", [
+        mapper("realm roles", "oidc-usermodel-realm-role-mapper",
+               {"user.attribute": "foo", "claim.name": "realm_access.roles", "jsonType.label": "String", "multivalued": "true",
+                "access.token.claim": "true", "introspection.token.claim": "true"}),
+        mapper("client roles", "oidc-usermodel-client-role-mapper",
+               {"user.attribute": "foo", "claim.name": "resource_access.${client_id}.roles", "jsonType.label": "String",
+                "multivalued": "true", "access.token.claim": "true", "introspection.token.claim": "true"}),
+        mapper("audience resolve", "oidc-audience-resolve-mapper", {"access.token.claim": "true", "introspection.token.claim": "true"}),
+    ], include_in_token_scope=False, consent_text="${rolesScopeConsentText}"),
+    scope("web-origins", "OpenID Connect scope for add allowed web origins to the access token", [
+        mapper("allowed web origins", "oidc-allowed-origins-mapper", {"access.token.claim": "true", "introspection.token.claim": "true"}),
+    ], include_in_token_scope=False),
+    scope("acr", "OpenID Connect scope for add acr (authentication context class reference) to the token", [
+        mapper("acr loa level", "oidc-acr-mapper", {"id.token.claim": "true", "access.token.claim": "true", "introspection.token.claim": "true"}),
+    ], include_in_token_scope=False),
+    scope("offline_access", "OpenID Connect built-in scope: offline_access", [], consent_text="${offlineAccessScopeConsentText}"),
+]
+
+def required_action(alias, name, priority, enabled=True, provider=None):
+    return {"alias": alias, "name": name, "providerId": provider or alias, "enabled": enabled,
+            "defaultAction": False, "priority": priority, "config": {}}
+
+required_actions = [
+    required_action("merchant-create-password", "Merchant Support: Create your password", 5),
+    required_action("VERIFY_EMAIL", "Verify Email", 10),
+    required_action("UPDATE_PASSWORD", "Update Password", 30),
+    required_action("UPDATE_PROFILE", "Update Profile", 40),
+    required_action("CONFIGURE_TOTP", "Configure OTP", 50),
+    required_action("TERMS_AND_CONDITIONS", "Terms and Conditions", 60, enabled=False),
+    required_action("VERIFY_PROFILE", "Verify Profile", 70),
+    required_action("delete_credential", "Delete Credential", 80),
+    required_action("idp_link", "Linking Identity Provider", 90),
+    required_action("update_user_locale", "Update User Locale", 1000),
+]
+
+realm = {
+    "realm": "merchant-support",
+    "displayName": "Merchant Support Center",
+    "enabled": True,
+    "sslRequired": "external",
+    "registrationAllowed": True,
+    "registrationEmailAsUsername": True,
+    "loginWithEmailAllowed": True,
+    "duplicateEmailsAllowed": False,
+    "resetPasswordAllowed": True,
+    "rememberMe": True,
+    "verifyEmail": False,
+    "editUsernameAllowed": False,
+    "loginTheme": "merchant-support",
+    "emailTheme": "merchant-support",
+    "internationalizationEnabled": True,
+    "supportedLocales": ["en", "fr", "de", "es", "it"],
+    "defaultLocale": "en",
+    "bruteForceProtected": True,
+    "permanentLockout": False,
+    "failureFactor": 10,
+    "waitIncrementSeconds": 60,
+    "maxFailureWaitSeconds": 900,
+    "maxDeltaTimeSeconds": 43200,
+    "quickLoginCheckMilliSeconds": 1000,
+    "minimumQuickLoginWaitSeconds": 60,
+    "eventsEnabled": True,
+    "eventsExpiration": 2592000,
+    "adminEventsEnabled": True,
+    "adminEventsDetailsEnabled": False,
+    "passwordPolicy": "length(12) and notUsername(undefined) and notEmail(undefined) and maxLength(128)",
+    "smtpServer": {
+        "host": "${SMTP_HOST}",
+        "port": "${SMTP_PORT:25}",
+        "from": "${SMTP_FROM}",
+        "fromDisplayName": "Support Bot",
+        "replyTo": "${SMTP_REPLY_TO:}",
+        "auth": "${SMTP_AUTH:false}",
+        "user": "${SMTP_USER:}",
+        "password": "${SMTP_PASSWORD:}",
+        "starttls": "${SMTP_STARTTLS:false}",
+        "ssl": "${SMTP_SSL:false}",
+        "connectionTimeout": "10000",
+        "timeout": "10000",
+        "writeTimeout": "10000",
+    },
+    "clients": [
+        {
+            "clientId": client_id,
+            "name": "Merchant Support Center (help center)",
+            "description": "The help center that trusts this realm for sign-in (OpenID Connect).",
+            "enabled": True,
+            "protocol": "openid-connect",
+            "publicClient": False,
+            "clientAuthenticatorType": "client-secret",
+            "secret": "${MERCHANT_SUPPORT_CENTER_CLIENT_SECRET}",
+            "rootUrl": "${HELP_CENTER_URL}",
+            "baseUrl": "${HELP_CENTER_URL}",
+            "redirectUris": ["${HELP_CENTER_REDIRECT_URI}"],
+            "webOrigins": ["${HELP_CENTER_URL}"],
+            "standardFlowEnabled": True,
+            "implicitFlowEnabled": False,
+            "directAccessGrantsEnabled": False,
+            "serviceAccountsEnabled": False,
+            "consentRequired": False,
+            "frontchannelLogout": True,
+            "fullScopeAllowed": False,
+            "attributes": {
+                "pkce.code.challenge.method": "S256",
+                "post.logout.redirect.uris": "${HELP_CENTER_URL}/*",
+                "backchannel.logout.session.required": "true",
+                "backchannel.logout.revoke.offline.tokens": "false",
+            },
+            # The help center reads exactly sub, email, email_verified, name and locale (scopes basic,
+            # email, profile); fullScopeAllowed false and no roles scope keep roles out of its tokens.
+            "defaultClientScopes": ["basic", "email", "profile"],
+            "optionalClientScopes": [],
+        }
+    ],
+    "clientScopes": client_scopes,
+    "defaultDefaultClientScopes": ["basic", "email", "profile", "roles", "web-origins", "acr"],
+    "defaultOptionalClientScopes": ["offline_access"],
+    "authenticationFlows": authentication_flows,
+    "authenticatorConfig": authenticator_config,
+    "registrationFlow": "merchant registration",
+    "requiredActions": required_actions,
+    "components": {
+        "org.keycloak.userprofile.UserProfileProvider": [
+            {"providerId": "declarative-user-profile", "subComponents": {},
+             "config": {"kc.user.profile.config": [json.dumps(user_profile, separators=(",", ":"))]}}
+        ]
+    },
+}
+
+out = ROOT / "realm-export" / "merchant-support-realm.json"
+out.write_text(json.dumps(realm, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+print(f"wrote {out.relative_to(ROOT)}")

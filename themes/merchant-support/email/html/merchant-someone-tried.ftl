@@ -1,0 +1,9 @@
+<#import "merchant-layout.ftl" as mail>
+<@mail.layout>
+  <p>${msg("merchantSomeoneTriedGreeting", merchantName)}</p>
+  <p>${msg("merchantSomeoneTriedBody")}</p>
+  <@mail.button href=signInUrl label=msg("merchantSomeoneTriedSignIn")/>
+  <p>${msg("merchantSomeoneTriedForgot")} <a href="${resetUrl}" style="color:#0b5cad;">${msg("merchantSomeoneTriedReset")}</a></p>
+  <p style="font-size:13px;color:#6a6e73;">${msg("merchantSomeoneTriedIgnore")}</p>
+  <p>${msg("merchantMailSignature")}</p>
+</@mail.layout>
