@@ -7,13 +7,16 @@ import java.util.Map;
 /**
  * Settings read from environment variables. Parsed from a plain map so tests need no real environment.
  */
-public record HelpCenterConfig(int port, String publicUrl, String issuer, String clientId, String clientSecret) {
+public record HelpCenterConfig(int port, String publicUrl, String issuer, String clientId, String clientSecret,
+                               String discoveryBase) {
 
     static final String PORT = "HELP_CENTER_PORT";
     static final String URL = "HELP_CENTER_URL";
     static final String ISSUER = "KEYCLOAK_ISSUER";
     static final String CLIENT_ID = "HELP_CENTER_CLIENT_ID";
     static final String CLIENT_SECRET = "HELP_CENTER_CLIENT_SECRET";
+    /** Where the help center itself reaches Keycloak, when that differs from the issuer browsers see (compose). */
+    static final String DISCOVERY_URL = "KEYCLOAK_DISCOVERY_URL";
 
     static final int DEFAULT_PORT = 8081;
     static final String DEFAULT_URL = "http://localhost:8081";
@@ -32,7 +35,17 @@ public record HelpCenterConfig(int port, String publicUrl, String issuer, String
                 parseHttpUrl(URL, valueOf(env, URL, DEFAULT_URL)),
                 parseHttpUrl(ISSUER, valueOf(env, ISSUER, DEFAULT_ISSUER)),
                 valueOf(env, CLIENT_ID, DEFAULT_CLIENT_ID),
-                secret);
+                secret,
+                valueOf(env, DISCOVERY_URL, null) == null ? null : parseHttpUrl(DISCOVERY_URL, valueOf(env, DISCOVERY_URL, null)));
+    }
+
+    public HelpCenterConfig(int port, String publicUrl, String issuer, String clientId, String clientSecret) {
+        this(port, publicUrl, issuer, clientId, clientSecret, null);
+    }
+
+    /** The realm URL the discovery document is fetched from: the issuer unless told otherwise. */
+    public String discoveryBaseOrIssuer() {
+        return discoveryBase == null ? issuer : discoveryBase;
     }
 
     /** Where Keycloak sends the browser back with the authorization code. */

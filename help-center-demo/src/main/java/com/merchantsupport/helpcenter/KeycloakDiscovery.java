@@ -27,6 +27,7 @@ import java.util.concurrent.locks.ReentrantLock;
 public final class KeycloakDiscovery {
 
     private final Issuer issuer;
+    private final Issuer discoveryBase;
     private final ClientID clientId;
     private final JdkHttp http;
     // A lock rather than synchronized: the fetch blocks on I/O inside virtual threads.
@@ -35,6 +36,7 @@ public final class KeycloakDiscovery {
 
     public KeycloakDiscovery(HelpCenterConfig config, JdkHttp http) {
         this.issuer = new Issuer(config.issuer());
+        this.discoveryBase = new Issuer(config.discoveryBaseOrIssuer());
         this.clientId = new ClientID(config.clientId());
         this.http = http;
     }
@@ -57,7 +59,7 @@ public final class KeycloakDiscovery {
 
     private DiscoveredProvider fetch() {
         try {
-            URI discoveryUri = OIDCProviderMetadata.resolveURL(issuer).toURI();
+            URI discoveryUri = OIDCProviderMetadata.resolveURL(discoveryBase).toURI();
             OIDCProviderMetadata metadata = OIDCProviderMetadata.parse(http.get(discoveryUri));
             if (!issuer.equals(metadata.getIssuer())) {
                 // Tokens would carry the other issuer and all fail validation: say so now, clearly.
