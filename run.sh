@@ -18,7 +18,7 @@ set +a
 
 KC_VERSION=$(sed -n 's:.*<keycloak.version>\(.*\)</keycloak.version>.*:\1:p' pom.xml | head -1)
 KC_HOME="$RUN_DIR/keycloak-$KC_VERSION"
-MAILDEV_VERSION=3.0.0
+MAILDEV_VERSION=2.2.1
 KC_PORT=8080
 MAIL_WEB_PORT=1080
 HELP_CENTER_PORT=${HELP_CENTER_URL##*:}
@@ -44,7 +44,7 @@ cp providers/target/merchant-support-keycloak-*-SNAPSHOT.jar "$KC_HOME/providers
 mkdir -p "$KC_HOME/data/import"
 cp realm-export/merchant-support-realm.json "$KC_HOME/data/import/"
 
-if [ ! -x "$RUN_DIR/maildev/node_modules/.bin/maildev" ]; then
+if ! grep -qs "\"version\": \"$MAILDEV_VERSION\"" "$RUN_DIR/maildev/node_modules/maildev/package.json"; then
   say "Installing the MailDev mail catcher $MAILDEV_VERSION (npm, once)"
   npm install --silent --no-audit --no-fund --prefix "$RUN_DIR/maildev" "maildev@$MAILDEV_VERSION" >/dev/null
 fi
@@ -58,7 +58,7 @@ stop_all() {
 }
 trap stop_all INT TERM EXIT
 
-"$RUN_DIR/maildev/node_modules/.bin/maildev" --smtp "$SMTP_PORT" --web "$MAIL_WEB_PORT" --ip 127.0.0.1 \
+"$RUN_DIR/maildev/node_modules/.bin/maildev" --smtp "$SMTP_PORT" --web "$MAIL_WEB_PORT" --ip 127.0.0.1 --web-ip 127.0.0.1 \
   > "$RUN_DIR/logs/maildev.log" 2>&1 &
 pids+=($!)
 
