@@ -1,0 +1,61 @@
+<#--
+  The captcha of the merchant-captcha form action, for whichever provider its config chose.
+  Use inside the registration form, before the submit button:
+      <#import "captcha.ftl" as captcha> ... <@captcha.widget/>
+  Renders nothing unless the form action put captchaProvider on the page. Reads only what the form action sets:
+      captchaProvider        altcha | recaptcha | hcaptcha | turnstile (always)
+      captchaNotConfigured   true when keys are missing: a "contact support" message replaces the widget
+      captchaResponseField   form field carrying the answer
+      altchaChallengeUrl     ALTCHA: GET endpoint of the challenges
+      captchaSiteKey, captchaScriptUrl, captchaWidgetClass, captchaLanguage, captchaInvisible (reCAPTCHA v3),
+      recaptchaAction        remote vendors
+  No inline script or style: merchant-captcha.js (external) loads the widget, keeps the submit button disabled
+  until the check is done, announces the state to screen readers and explains a blocked widget.
+  ALTCHA widget: altcha 2.3.0 from npm, dist_external build (separate worker.js and altcha.css), see js/altcha/.
+-->
+<#macro widget>
+<#if captchaProvider??>
+    <div id="merchant-captcha" class="${properties.kcFormGroupClass!} merchant-captcha" data-captcha-provider="${captchaProvider}"
+         data-status-waiting="${msg("captchaStatusWaiting")}" data-status-verified="${msg("captchaStatusVerified")}"
+         data-status-expired="${msg("captchaWidgetExpired")}" data-status-error="${msg("captchaBlocked")}"
+         <#if !(captchaNotConfigured??)>
+         data-response-field="${captchaResponseField!}"
+         <#if captchaProvider == "altcha">
+         data-script-src="${url.resourcesPath}/js/altcha/altcha.js"
+         <#else>
+         data-script-src="${captchaScriptUrl!}" data-site-key="${captchaSiteKey!}"
+         <#if captchaInvisible??>data-invisible="true" data-action="${recaptchaAction!}"</#if>
+         </#if>
+         </#if>>
+        <#if captchaNotConfigured??>
+            <div class="${properties.kcAlertClass!} pf-m-danger" role="alert">
+                <span class="${properties.kcAlertTitleClass!} kc-feedback-text">${msg("captchaNotConfigured")}</span>
+            </div>
+        <#else>
+            <noscript>
+                <div class="${properties.kcAlertClass!} pf-m-warning">
+                    <span class="${properties.kcAlertTitleClass!} kc-feedback-text">${msg("captchaNoScript")}</span>
+                </div>
+            </noscript>
+            <#if captchaProvider == "altcha">
+                <#assign altchaStrings>{"label":"${msg("captchaWidgetLabel")?json_string}","verifying":"${msg("captchaWidgetVerifying")?json_string}","verified":"${msg("captchaWidgetVerified")?json_string}","waitAlert":"${msg("captchaWidgetWaitAlert")?json_string}","verificationRequired":"${msg("captchaWidgetVerificationRequired")?json_string}","error":"${msg("captchaWidgetError")?json_string}","expired":"${msg("captchaWidgetExpired")?json_string}","verify":"${msg("captchaWidgetVerify")?json_string}","reload":"${msg("captchaWidgetReload")?json_string}","loading":"${msg("captchaWidgetLoading")?json_string}"}</#assign>
+                <link rel="stylesheet" href="${url.resourcesPath}/js/altcha/altcha.css">
+                <altcha-widget challengeurl="${altchaChallengeUrl}" name="altcha" auto="onload" hidefooter hidelogo
+                               workerurl="${url.resourcesPath}/js/altcha/worker.js" strings='${altchaStrings}'></altcha-widget>
+            <#elseif !(captchaInvisible??)>
+                <div class="${captchaWidgetClass!}" data-sitekey="${captchaSiteKey!}" data-language="${captchaLanguage!}"
+                     data-callback="merchantCaptchaSolved" data-expired-callback="merchantCaptchaExpired"
+                     data-error-callback="merchantCaptchaFailed"></div>
+            </#if>
+            <#-- a plain wrapper carries "hidden": PatternFly's alert sets its own display, which would override it -->
+            <div data-captcha-blocked hidden>
+                <div class="${properties.kcAlertClass!} pf-m-warning">
+                    <span class="${properties.kcAlertTitleClass!} kc-feedback-text">${msg("captchaBlocked")}</span>
+                </div>
+            </div>
+            <p class="pf-v5-screen-reader" data-captcha-status role="status" aria-live="polite"></p>
+            <script type="module" src="${url.resourcesPath}/js/merchant-captcha.js"></script>
+        </#if>
+    </div>
+</#if>
+</#macro>

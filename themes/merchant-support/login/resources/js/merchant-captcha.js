@@ -1,0 +1,135 @@
+// Glue between the registration form and its captcha (markup from captcha.ftl). An external module, so the
+// page needs no inline script: loads the widget, keeps the form's submit button disabled until the check is
+// done, announces the state to screen readers, and explains a widget that cannot load (ad blocker, blocked
+// scripts). The server checks the answer whatever happens here.
+
+const box = document.getElementById("merchant-captcha");
+if (box && box.dataset.scriptSrc) {
+  start(box);
+}
+
+function start(box) {
+  const form = box.closest("form");
+  const submits = form
+    ? Array.from(form.querySelectorAll('button[type="submit"], input[type="submit"], button:not([type])'))
+    : [];
+  const status = box.querySelector("[data-captcha-status]");
+  const blocked = box.querySelector("[data-captcha-blocked]");
+  const provider = box.dataset.captchaProvider;
+  let lastSaid = "";
+
+  const say = (text) => {
+    if (status && text !== lastSaid) {
+      lastSaid = text || "";
+      status.textContent = lastSaid;
+    }
+  };
+  const lock = (locked) => {
+    for (const button of submits) {
+      button.disabled = locked;
+      button.setAttribute("aria-disabled", String(locked));
+    }
+    box.dataset.captchaState = locked ? "pending" : "verified";
+  };
+  const showBlocked = (show) => {
+    if (blocked) {
+      blocked.hidden = !show;
+    }
+  };
+  const verified = () => {
+    showBlocked(false);
+    lock(false);
+    say(box.dataset.statusVerified);
+  };
+  const pending = (message) => {
+    lock(true);
+    say(message);
+  };
+  const failed = () => {
+    lock(true);
+    showBlocked(true);
+    box.dataset.captchaState = "error";
+    say(box.dataset.statusError);
+  };
+
+  pending(box.dataset.statusWaiting);
+
+  if (provider === "altcha") {
+    startAltcha(box, { verified, pending, failed });
+  } else {
+    startVendor(box, form, { verified, pending, failed, lock });
+  }
+}
+
+function startAltcha(box, ui) {
+  const widget = box.querySelector("altcha-widget");
+  if (!widget) {
+    ui.failed();
+    return;
+  }
+  const onState = (state) => {
+    switch (state) {
+      case "verified":
+        ui.verified();
+        break;
+      case "error":
+        ui.failed();
+        break;
+      case "expired":
+        ui.pending(box.dataset.statusExpired);
+        break;
+      default:
+        ui.pending(box.dataset.statusWaiting);
+    }
+  };
+  widget.addEventListener("statechange", (event) => onState(event.detail && event.detail.state));
+  import(box.dataset.scriptSrc)
+    .then(() => customElements.whenDefined("altcha-widget"))
+    .then(() => {
+      if (typeof widget.getState === "function") {
+        onState(widget.getState());
+      }
+    })
+    .catch(() => ui.failed());
+}
+
+function startVendor(box, form, ui) {
+  const field = box.dataset.responseField;
+  window.merchantCaptchaSolved = () => ui.verified();
+  window.merchantCaptchaExpired = () => ui.pending(box.dataset.statusExpired);
+  window.merchantCaptchaFailed = () => ui.failed();
+
+  const script = document.createElement("script");
+  script.src = box.dataset.scriptSrc;
+  script.async = true;
+  script.addEventListener("error", () => ui.failed());
+
+  if (box.dataset.invisible === "true") {
+    // reCAPTCHA v3: no widget; the token is made when the form is sent, then the form is sent again.
+    script.addEventListener("load", () => window.grecaptcha.ready(() => ui.lock(false)));
+    let tokenReady = false;
+    form.addEventListener("submit", (event) => {
+      if (tokenReady) {
+        return;
+      }
+      event.preventDefault();
+      ui.lock(true);
+      window.grecaptcha
+        .execute(box.dataset.siteKey, { action: box.dataset.action })
+        .then((token) => {
+          let input = form.querySelector(`input[name="${field}"]`);
+          if (!input) {
+            input = document.createElement("input");
+            input.type = "hidden";
+            input.name = field;
+            box.appendChild(input);
+          }
+          input.value = token;
+          tokenReady = true;
+          ui.lock(false);
+          form.requestSubmit();
+        }, () => ui.failed());
+    });
+  }
+  document.head.appendChild(script);
+}
