@@ -4,6 +4,7 @@
 <#import "user-profile-commons.ftl" as userProfileCommons>
 <#import "register-commons.ftl" as registerCommons>
 <#import "merchant-journey.ftl" as journey>
+<#import "captcha.ftl" as captcha>
 <@layout.registrationLayout displayMessage=messagesPerField.exists('global') displayRequiredFields=true; section>
     <#if section = "header">
         ${msg("registerTitle")}
@@ -13,7 +14,7 @@
         <form id="kc-register-form" class="${properties.kcFormClass!}" action="${url.registrationAction}" method="post" novalidate="novalidate">
             <@userProfileCommons.userProfileFormFields/>
             <@registerCommons.termsAcceptance/>
-            <#attempt><#import "captcha.ftl" as captcha><@captcha.widget/><#recover></#attempt>
+            <@captcha.widget/>
             <div id="kc-form-buttons" class="${properties.kcFormButtonsClass!}">
                 <button class="${properties.kcButtonClass!} ${properties.kcButtonPrimaryClass!} ${properties.kcButtonBlockClass!} ${properties.kcButtonLargeClass!}"
                         type="submit" id="kc-submit">${msg("doRegister")}</button>

@@ -101,9 +101,12 @@ class AltchaBrowserTest {
         }
         List<Long> sorted = took.stream().sorted().toList();
         long median = sorted.get(sorted.size() / 2);
-        System.out.println("ALTCHA solve times in headless Chromium (ms, default difficulty 100000): " + took
-                + ", median " + median);
-        assertTrue(median < 1_000, "median solve time " + median + " ms");
+        // A measurement for benchmarks/RESULTS.md, not a timed assertion: speed is judged by benchmarks.
+        String line = "ALTCHA solve times in headless Chromium (ms, default difficulty 100000): " + took + ", median " + median;
+        System.out.println(line);
+        java.nio.file.Path out = java.nio.file.Path.of("target", "benchmarks", "altcha-solve-chromium.txt");
+        java.nio.file.Files.createDirectories(out.getParent());
+        java.nio.file.Files.writeString(out, line + System.lineSeparator());
 
         assertTrue(submitButton(browser).isEnabled(), "Connect is enabled once verified");
         assertFalse(browser.findElement(By.cssSelector("[data-captcha-blocked]")).isDisplayed(), "no 'blocked' warning");
