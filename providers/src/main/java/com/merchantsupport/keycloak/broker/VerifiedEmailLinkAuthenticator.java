@@ -1,8 +1,11 @@
 package com.merchantsupport.keycloak.broker;
 
+import java.io.IOException;
+import java.net.URI;
 import java.util.List;
 
 import com.merchantsupport.keycloak.journey.MerchantAccount;
+import jakarta.ws.rs.core.Response;
 import org.jboss.logging.Logger;
 import org.keycloak.Config;
 import org.keycloak.authentication.AuthenticationFlowContext;
@@ -29,6 +32,7 @@ import org.keycloak.provider.ProviderConfigProperty;
 import org.keycloak.provider.ProviderConfigurationBuilder;
 import org.keycloak.services.resources.LoginActionsService;
 import org.keycloak.sessions.AuthenticationSessionModel;
+import org.keycloak.util.JsonSerialization;
 
 /**
  * Sign-in with Google (or any OpenID Connect provider) without an email round-trip, and safely. One step,
@@ -65,6 +69,8 @@ public class VerifiedEmailLinkAuthenticator implements Authenticator {
 
     /** The realm's user profile attribute for the merchant's name (no first or last name). */
     static final String NAME_ATTRIBUTE = "name";
+    /** Authentication-session note: the refusal {@link #action} shows on the sign-in page. */
+    static final String REFUSAL_NOTE = "merchant.broker.refusal";
 
     private static final Logger LOG = Logger.getLogger(VerifiedEmailLinkAuthenticator.class);
 
@@ -83,6 +89,14 @@ public class VerifiedEmailLinkAuthenticator implements Authenticator {
 
     @Override
     public void action(AuthenticationFlowContext context) {
+        AuthenticationSessionModel authSession = context.getAuthenticationSession();
+        String refusal = authSession.getAuthNote(REFUSAL_NOTE);
+        if (refusal != null) {
+            // Second half of refuse(): back to the sign-in page, which says why.
+            authSession.removeAuthNote(REFUSAL_NOTE);
+            context.forkWithErrorMessage(readMessage(refusal));
+            return;
+        }
         // No page of its own.
         authenticate(context);
     }
@@ -101,8 +115,7 @@ public class VerifiedEmailLinkAuthenticator implements Authenticator {
         }
         String email = broker.getEmail();
         if (email == null || email.isBlank()) {
-            event.detail(LINK_DETAIL, REFUSED).error(ERROR_EMAIL_MISSING);
-            context.forkWithErrorMessage(new FormMessage(null, BrokerMessages.EMAIL_MISSING, providerName(session, broker)));
+            refuse(context, ERROR_EMAIL_MISSING, new FormMessage(null, BrokerMessages.EMAIL_MISSING, providerName(session, broker)));
             return;
         }
 
@@ -144,6 +157,9 @@ public class VerifiedEmailLinkAuthenticator implements Authenticator {
         BrokerSettings settings = BrokerSettings.of(context.getAuthenticatorConfig());
         ProviderClaims claims = ProviderClaims.of(broker);
         if (!settings.hostedDomains().allows(claims.hostedDomain())) {
+            if (context.getUser() != null) {
+                context.getEvent().user(context.getUser());
+            }
             refuseHostedDomain(context, broker, claims, settings);
             return;
         }
@@ -152,6 +168,7 @@ public class VerifiedEmailLinkAuthenticator implements Authenticator {
             throw new AuthenticationFlowException("No account after the sign-in with " + broker.getIdpConfig().getAlias(),
                     AuthenticationFlowError.UNKNOWN_USER);
         }
+        context.getEvent().user(user);
         AuthenticationSessionModel authSession = context.getAuthenticationSession();
         boolean firstSignIn = Boolean.parseBoolean(authSession.getAuthNote(PostBrokerLoginConstants.PBL_AFTER_FIRST_BROKER_LOGIN));
         boolean created = firstSignIn && Boolean.parseBoolean(authSession.getAuthNote(AbstractIdentityProvider.BROKER_REGISTERED_NEW_USER));
@@ -181,14 +198,46 @@ public class VerifiedEmailLinkAuthenticator implements Authenticator {
     private static void refuseHostedDomain(AuthenticationFlowContext context, BrokeredIdentityContext broker,
                                            ProviderClaims claims, BrokerSettings settings) {
         String provider = providerName(context.getSession(), broker);
-        context.getEvent().detail(LINK_DETAIL, REFUSED)
+        context.getEvent()
                 .detail(HOSTED_DOMAIN_DETAIL, claims.hostedDomain() == null ? "none" : claims.hostedDomain())
-                .detail(Details.REASON, "allowed: " + settings.hostedDomains())
-                .error(ERROR_HOSTED_DOMAIN);
-        // Back to the sign-in page, which says why and offers the other ways in.
-        context.forkWithErrorMessage(claims.hostedDomain() == null
+                .detail(Details.REASON, "allowed: " + settings.hostedDomains());
+        refuse(context, ERROR_HOSTED_DOMAIN, claims.hostedDomain() == null
                 ? new FormMessage(null, BrokerMessages.PERSONAL_ACCOUNT_NOT_ALLOWED, provider)
                 : new FormMessage(null, BrokerMessages.DOMAIN_NOT_ALLOWED, provider, claims.hostedDomain()));
+    }
+
+    /**
+     * No account: the merchant goes back to the sign-in page, which says why and offers the other ways in
+     * (Keycloak's "fork": a fresh sign-in, nothing of this login kept). In a required position the step forks
+     * at once. As an alternative it cannot: Keycloak would take a fork there as "this alternative did not
+     * work" and go on to the next one, which creates the account. So the browser is first sent to this step's
+     * own action URL (a redirect, no page), and {@link #action} forks from there.
+     */
+    private static void refuse(AuthenticationFlowContext context, String error, FormMessage message) {
+        context.getEvent().detail(LINK_DETAIL, REFUSED).error(error);
+        if (!context.getExecution().isAlternative()) {
+            context.forkWithErrorMessage(message);
+            return;
+        }
+        context.getAuthenticationSession().setAuthNote(REFUSAL_NOTE, writeMessage(message));
+        URI ownAction = context.getActionUrl(context.generateAccessCode());
+        context.challenge(Response.status(Response.Status.FOUND).location(ownAction).build());
+    }
+
+    private static String writeMessage(FormMessage message) {
+        try {
+            return JsonSerialization.writeValueAsString(message);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static FormMessage readMessage(String json) {
+        try {
+            return JsonSerialization.readValue(json, FormMessage.class);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static String providerName(KeycloakSession session, BrokeredIdentityContext broker) {
