@@ -49,12 +49,26 @@ public class CheckYourMailboxAuthenticator implements Authenticator {
     @Override
     public void authenticate(AuthenticationFlowContext context) {
         AuthenticationSessionModel authSession = context.getAuthenticationSession();
+        String shown = authSession.getAuthNote(RegistrationNotes.MAILBOX_SHOWN);
+        if (shown != null) {
+            // The page again (a reload, "continue" after "page has expired", an unknown action): as it was, nothing sent.
+            context.challenge(mailbox(context, MailboxStatus.valueOf(shown)));
+            return;
+        }
         UserModel created = user(context, authSession.getAuthNote(RegistrationNotes.NEW_ACCOUNT));
         if (created != null) {
-            context.challenge(mailbox(context, sendWelcome(context, created, "welcome-email-sent", MailboxStatus.SENT)));
+            context.challenge(mailbox(context, shown(authSession, sendWelcome(context, created, "welcome-email-sent", MailboxStatus.SENT))));
             return;
         }
         UserModel existing = user(context, authSession.getAuthNote(RegistrationNotes.EXISTING_ACCOUNT));
+        if (existing == null && authSession.getAuthNote(RegistrationNotes.SAME_EMAIL_IN_PROGRESS) != null) {
+            existing = byEmail(context);
+            if (existing == null) {
+                // The simultaneous registration of this address sends its welcome email to this mailbox.
+                context.challenge(mailbox(context, MailboxStatus.SENT));
+                return;
+            }
+        }
         if (existing == null) {
             // Reached without the form (a bookmarked URL, say): back to the form.
             context.resetFlow();
@@ -68,10 +82,10 @@ public class CheckYourMailboxAuthenticator implements Authenticator {
 
         if (MerchantAccount.isUnfinished(existing)) {
             // Registered before but never created a password: not "already used", just a new email.
-            context.challenge(mailbox(context, sendWelcome(context, existing, "welcome-email-resent", MailboxStatus.SENT)));
+            context.challenge(mailbox(context, shown(authSession, sendWelcome(context, existing, "welcome-email-resent", MailboxStatus.SENT))));
         } else if (mode == AlreadyUsedMode.PRIVATE) {
             warnOwner(context, existing);
-            context.challenge(mailbox(context, MailboxStatus.SENT));
+            context.challenge(mailbox(context, shown(authSession, MailboxStatus.SENT)));
         } else {
             // "Forgot my password" and "Sign in" open with the address filled in.
             authSession.setClientNote(OIDCLoginProtocol.LOGIN_HINT_PARAM, existing.getEmail());
@@ -99,6 +113,9 @@ public class CheckYourMailboxAuthenticator implements Authenticator {
         UserModel account = user(context, authSession.getAuthNote(RegistrationNotes.NEW_ACCOUNT));
         if (account == null) {
             account = user(context, authSession.getAuthNote(RegistrationNotes.EXISTING_ACCOUNT));
+        }
+        if (account == null && authSession.getAuthNote(RegistrationNotes.SAME_EMAIL_IN_PROGRESS) != null) {
+            account = byEmail(context);
         }
         if (account == null) {
             context.resetFlow();
@@ -132,6 +149,14 @@ public class CheckYourMailboxAuthenticator implements Authenticator {
         return MailboxStatus.FAILED;
     }
 
+    /** Remembers what the page said, so that showing it again sends nothing; a failed send is tried again. */
+    private static MailboxStatus shown(AuthenticationSessionModel authSession, MailboxStatus status) {
+        if (status != MailboxStatus.FAILED) {
+            authSession.setAuthNote(RegistrationNotes.MAILBOX_SHOWN, status.name());
+        }
+        return status;
+    }
+
     /** Private mode: tell the owner, at most a few times an hour per address. */
     private boolean warnOwner(AuthenticationFlowContext context, UserModel owner) {
         int perHour = settings(context).getInt(TRIED_PER_HOUR, 3, 1, 100);
@@ -159,6 +184,11 @@ public class CheckYourMailboxAuthenticator implements Authenticator {
 
     private static FlowSettings settings(AuthenticationFlowContext context) {
         return FlowSettings.of(context.getAuthenticatorConfig());
+    }
+
+    private static UserModel byEmail(AuthenticationFlowContext context) {
+        String email = context.getAuthenticationSession().getAuthNote(RegistrationNotes.EMAIL);
+        return email == null ? null : context.getSession().users().getUserByEmail(context.getRealm(), email);
     }
 
     private static UserModel user(AuthenticationFlowContext context, String id) {

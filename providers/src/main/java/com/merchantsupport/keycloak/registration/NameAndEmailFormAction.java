@@ -58,6 +58,8 @@ public class NameAndEmailFormAction implements FormAction {
 
         AuthenticationSessionModel authSession = context.getAuthenticationSession();
         authSession.removeAuthNote(RegistrationNotes.EXISTING_ACCOUNT);
+        authSession.removeAuthNote(RegistrationNotes.SAME_EMAIL_IN_PROGRESS);
+        authSession.removeAuthNote(RegistrationNotes.MAILBOX_SHOWN);
         authSession.setAuthNote(RegistrationNotes.EMAIL, email);
         UserModel existing = context.getSession().users().getUserByEmail(context.getRealm(), email);
         if (existing != null) {
@@ -104,9 +106,13 @@ public class NameAndEmailFormAction implements FormAction {
         UserModel user;
         try {
             user = profile(context, formData).create();
-        } catch (ModelDuplicateException raced) {
+        } catch (ModelDuplicateException | ValidationException raced) {
             // Two registrations of one email at once: the database keeps one account, the other merchant
-            // is treated as "already used", never shown an error page.
+            // is treated as "already used", never shown an error page. The loser learns it from the database
+            // or, when the other account was committed after validate(), from create()'s own validation.
+            if (raced instanceof ValidationException invalid && !invalid.hasError(Messages.EMAIL_EXISTS, Messages.USERNAME_EXISTS)) {
+                throw invalid;
+            }
             UserModel taken = context.getSession().users().getUserByEmail(realm, email);
             if (taken == null) {
                 throw raced;
