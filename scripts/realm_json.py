@@ -201,11 +201,16 @@ realm = {
             "directAccessGrantsEnabled": False,
             "serviceAccountsEnabled": False,
             "consentRequired": False,
-            "frontchannelLogout": True,
+            # Logout reaches the help center server to server (back-channel), also when an admin signs a
+            # merchant out. Keycloak 26 skips back-channel for clients with front-channel logout on, and
+            # front-channel iframes need third-party cookies browsers now block.
+            "frontchannelLogout": False,
             "fullScopeAllowed": False,
             "attributes": {
                 "pkce.code.challenge.method": "S256",
                 "post.logout.redirect.uris": "${HELP_CENTER_URL}/*",
+                # Empty (the default): no logout call. Set it to the help center's back-channel logout endpoint.
+                "backchannel.logout.url": "${HELP_CENTER_BACKCHANNEL_LOGOUT_URL:}",
                 "backchannel.logout.session.required": "true",
                 "backchannel.logout.revoke.offline.tokens": "false",
             },
@@ -228,6 +233,102 @@ realm = {
              "config": {"kc.user.profile.config": [json.dumps(user_profile, separators=(",", ":"))]}}
         ]
     },
+}
+
+# Sign in with Google: no email round-trip, and safely. The merchant-verified-email-link step links a Google
+# login to the existing account with the same email only when Google's signed ID token says email_verified
+# and the account's own email is verified; otherwise Keycloak's confirm-link and verification steps (the
+# "Handle Existing Account" part of its default first broker login flow) decide. No review-profile page.
+# The post login flow finishes accounts created on a first sign-in (email verified only when the ID token
+# says so, name, no password) and checks the allowed Workspace domains on every sign-in. Any OpenID Connect
+# provider can use the same two flows.
+authentication_flows.extend([
+    {"alias": "merchant first broker login",
+     "description": "Merchant Support: first sign-in with Google or another provider. Link a verified email, else create the account, else Keycloak's verification.",
+     "providerId": "basic-flow", "topLevel": True, "builtIn": False,
+     "authenticationExecutions": [
+         execution("merchant-verified-email-link", requirement="ALTERNATIVE", priority=10, config="merchant verified email link"),
+         execution("idp-create-user-if-unique", requirement="ALTERNATIVE", priority=20, config="merchant create user if unique"),
+         execution(None, requirement="ALTERNATIVE", priority=30, flow_alias="merchant handle existing account"),
+     ]},
+    {"alias": "merchant handle existing account",
+     "description": "An account has the provider's email but could not be linked safely: the merchant confirms, then proves it by email or password.",
+     "providerId": "basic-flow", "topLevel": False, "builtIn": False,
+     "authenticationExecutions": [
+         execution("idp-confirm-link", priority=10),
+         execution(None, priority=20, flow_alias="merchant account verification options"),
+     ]},
+    {"alias": "merchant account verification options", "description": "An email with a link, or the account's password.",
+     "providerId": "basic-flow", "topLevel": False, "builtIn": False,
+     "authenticationExecutions": [
+         execution("idp-email-verification", requirement="ALTERNATIVE", priority=10),
+         execution(None, requirement="ALTERNATIVE", priority=20, flow_alias="merchant verify existing account by re-authentication"),
+     ]},
+    {"alias": "merchant verify existing account by re-authentication", "description": "The account's password (and its second factor, if any).",
+     "providerId": "basic-flow", "topLevel": False, "builtIn": False,
+     "authenticationExecutions": [
+         execution("idp-username-password-form", priority=10),
+         execution(None, requirement="CONDITIONAL", priority=20, flow_alias="merchant first broker login conditional 2fa"),
+     ]},
+    {"alias": "merchant first broker login conditional 2fa", "description": "A one-time code when the account has one configured.",
+     "providerId": "basic-flow", "topLevel": False, "builtIn": False,
+     "authenticationExecutions": [
+         execution("conditional-user-configured", priority=10),
+         execution("auth-otp-form", requirement="ALTERNATIVE", priority=20),
+     ]},
+    {"alias": "merchant post broker login",
+     "description": "Merchant Support: after every sign-in with Google or another provider. Allowed domains; finishes accounts created on a first sign-in.",
+     "providerId": "basic-flow", "topLevel": True, "builtIn": False,
+     "authenticationExecutions": [
+         execution("merchant-verified-email-link", priority=10, config="merchant verified email link"),
+     ]},
+])
+
+authenticator_config.extend([
+    # Both steps share these settings: one allow-list for the first and every later sign-in.
+    {"alias": "merchant verified email link",
+     "config": {"allowedHostedDomains": "", "requireEmailVerifiedClaim": "true"}},
+    {"alias": "merchant create user if unique", "config": {"require.password.update.after.registration": "false"}},
+])
+
+realm["identityProviders"] = [
+    {"alias": "google", "displayName": "Google", "providerId": "google", "enabled": True,
+     # Keycloak would mark every new account verified; the post login step decides from the ID token instead.
+     "trustEmail": False,
+     "storeToken": False, "addReadTokenRoleOnCreate": False, "linkOnly": False, "hideOnLogin": False,
+     "firstBrokerLoginFlowAlias": "merchant first broker login",
+     "postBrokerLoginFlowAlias": "merchant post broker login",
+     "config": {
+         "clientId": "${GOOGLE_CLIENT_ID}",
+         "clientSecret": "${GOOGLE_CLIENT_SECRET}",
+         # Optional: Google lists only this Workspace domain's accounts and Keycloak rejects others.
+         "hostedDomain": "${GOOGLE_HOSTED_DOMAIN:}",
+         "defaultScope": "openid profile email",
+         # Imported once: later Google sign-ins do not overwrite the merchant's name or email.
+         "syncMode": "IMPORT",
+         # The ID token's signature is checked against Google's keys: linking trusts its email_verified.
+         "validateSignature": "true",
+         "useJwksUrl": "true",
+         "jwksUrl": "https://www.googleapis.com/oauth2/v3/certs",
+         "issuer": "https://accounts.google.com",
+     }},
+]
+
+# Security headers of the realm's pages (sign-in, registration, the pack's pages). Keycloak 26.7.3 puts no nonce or
+# hash on keycloak.v2's inline scripts (import map, dark mode, session polling, password checks), so script-src needs
+# 'unsafe-inline'; every other directive is strict. form-action: the help center too, because Chromium also checks
+# the redirect that follows a form (to the help center's callback); list every help center origin there. frame-ancestors
+# stays exactly 'self' (Keycloak lifts only that value for its login-status iframe). Remote captchas: docs/CAPTCHA.md.
+realm["browserSecurityHeaders"] = {
+    "contentSecurityPolicy": "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self'; img-src 'self' data:; "
+                             "font-src 'self'; connect-src 'self'; worker-src 'self'; frame-src 'self'; frame-ancestors 'self'; "
+                             "object-src 'none'; base-uri 'self'; form-action 'self' ${HELP_CENTER_URL}",
+    "contentSecurityPolicyReportOnly": "",
+    "xFrameOptions": "SAMEORIGIN",
+    "xContentTypeOptions": "nosniff",
+    "referrerPolicy": "no-referrer",
+    "strictTransportSecurity": "max-age=31536000; includeSubDomains",
+    "xRobotsTag": "none",
 }
 
 out = ROOT / "realm-export" / "merchant-support-realm.json"

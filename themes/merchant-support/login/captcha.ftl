@@ -10,9 +10,11 @@
       captchaSiteKey, captchaScriptUrl, captchaWidgetClass, captchaLanguage, captchaInvisible (reCAPTCHA v3),
       recaptchaAction        remote vendors
   No inline script or style: merchant-captcha.js (external) loads the widget, keeps the submit button disabled
-  until the check is done, announces the state to screen readers and explains a blocked widget.
+  until the check is done, announces the state to screen readers and explains a blocked widget (with the steps of
+  merchant-blocked.ftl and "Reload and connect again", as when JavaScript is off).
   ALTCHA widget: altcha 2.3.0 from npm, dist_external build (separate worker.js and altcha.css), see js/altcha/.
 -->
+<#import "merchant-blocked.ftl" as blocked>
 <#macro widget>
 <#if captchaProvider??>
     <div id="merchant-captcha" class="${properties.kcFormGroupClass!} merchant-captcha" data-captcha-provider="${captchaProvider}"
@@ -36,6 +38,7 @@
                 <div class="${properties.kcAlertClass!} pf-m-warning">
                     <span class="${properties.kcAlertTitleClass!} kc-feedback-text">${msg("captchaNoScript")}</span>
                 </div>
+                <div class="merchant-blocked"><@blocked.steps/><@blocked.reload href=url.registrationUrl id="merchant-noscript-reload" primary=false/></div>
             </noscript>
             <#if captchaProvider == "altcha">
                 <#assign altchaStrings>{"label":"${msg("captchaWidgetLabel")?json_string}","verifying":"${msg("captchaWidgetVerifying")?json_string}","verified":"${msg("captchaWidgetVerified")?json_string}","waitAlert":"${msg("captchaWidgetWaitAlert")?json_string}","verificationRequired":"${msg("captchaWidgetVerificationRequired")?json_string}","error":"${msg("captchaWidgetError")?json_string}","expired":"${msg("captchaWidgetExpired")?json_string}","verify":"${msg("captchaWidgetVerify")?json_string}","reload":"${msg("captchaWidgetReload")?json_string}","loading":"${msg("captchaWidgetLoading")?json_string}"}</#assign>
@@ -52,6 +55,7 @@
                 <div class="${properties.kcAlertClass!} pf-m-warning">
                     <span class="${properties.kcAlertTitleClass!} kc-feedback-text">${msg("captchaBlocked")}</span>
                 </div>
+                <div class="merchant-blocked"><@blocked.steps/><@blocked.reload href=url.registrationUrl id="merchant-captcha-reload" primary=false/></div>
             </div>
             <p class="pf-v5-screen-reader" data-captcha-status role="status" aria-live="polite"></p>
             <script type="module" src="${url.resourcesPath}/js/merchant-captcha.js"></script>

@@ -5,11 +5,13 @@
 <#import "register-commons.ftl" as registerCommons>
 <#import "merchant-journey.ftl" as journey>
 <#import "captcha.ftl" as captcha>
+<#import "merchant-blocked.ftl" as blocked>
 <@layout.registrationLayout displayMessage=messagesPerField.exists('global') displayRequiredFields=true; section>
     <#if section = "header">
         ${msg("registerTitle")}
     <#elseif section = "form">
         <@journey.steps current="connect"/>
+        <#if blocked.problem() == "restarted"><@blocked.hint/></#if>
         <p class="merchant-lead">${msg("merchantRegisterIntro")}</p>
         <form id="kc-register-form" class="${properties.kcFormClass!}" action="${url.registrationAction}" method="post" novalidate="novalidate">
             <@userProfileCommons.userProfileFormFields/>

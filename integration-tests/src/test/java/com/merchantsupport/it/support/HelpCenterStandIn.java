@@ -7,15 +7,20 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 import org.keycloak.representations.idm.ClientRepresentation;
+import org.keycloak.representations.idm.RealmRepresentation;
 import org.keycloak.testframework.realm.ManagedRealm;
 
 /**
  * The help center stand-in (help-center-demo's jar) as its own process, signing in through the
  * realm's merchant-support-center client, as a deployer runs it. Its callback is added to the client's
- * redirect URIs for the test and removed afterwards.
+ * redirect URIs for the test and removed afterwards, and its origin to the realm's Content-Security-Policy
+ * form-action (Chromium checks the redirect to the callback after a form against it), as a deployer does for
+ * each help center.
  */
 public final class HelpCenterStandIn implements AutoCloseable {
 
@@ -39,6 +44,7 @@ public final class HelpCenterStandIn implements AutoCloseable {
         withStandIn.add(URL + "/oidc/callback");
         client.setRedirectUris(withStandIn);
         realm.admin().clients().get(client.getId()).update(client);
+        allowFormAction(realm, URL);
 
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         ProcessBuilder builder = new ProcessBuilder(java, "-jar", System.getProperty("help.center.jar"))
@@ -71,5 +77,30 @@ public final class HelpCenterStandIn implements AutoCloseable {
         ClientRepresentation client = realm.admin().clients().findByClientId(MerchantRealm.HELP_CENTER_CLIENT).get(0);
         client.setRedirectUris(originalRedirects);
         realm.admin().clients().get(client.getId()).update(client);
+        allowFormAction(realm, null);
+    }
+
+    private static String originalPolicy;
+
+    /** Adds the origin to the CSP's form-action; null puts the realm's own policy back. */
+    private static void allowFormAction(ManagedRealm realm, String origin) {
+        RealmRepresentation rep = realm.admin().toRepresentation();
+        Map<String, String> headers = new HashMap<>(rep.getBrowserSecurityHeaders() == null ? Map.of() : rep.getBrowserSecurityHeaders());
+        String policy = headers.get("contentSecurityPolicy");
+        if (origin == null) {
+            if (originalPolicy == null) {
+                return;
+            }
+            headers.put("contentSecurityPolicy", originalPolicy);
+            originalPolicy = null;
+        } else {
+            if (policy == null || !policy.contains("form-action")) {
+                return;
+            }
+            originalPolicy = policy;
+            headers.put("contentSecurityPolicy", policy.replace("form-action ", "form-action " + origin + " "));
+        }
+        rep.setBrowserSecurityHeaders(headers);
+        realm.admin().update(rep);
     }
 }
