@@ -30,10 +30,17 @@ public final class FlowSettings {
 
     /** The settings of the first enabled execution of {@code providerId} in the registration flow. */
     public static FlowSettings fromRegistrationFlow(RealmModel realm, String providerId) {
+        return of(registrationFlowConfig(realm, providerId).orElse(null));
+    }
+
+    /** The admin's config of the first enabled execution of {@code providerId} in the registration flow, if any. */
+    public static Optional<Map<String, String>> registrationFlowConfig(RealmModel realm, String providerId) {
         AuthenticationFlowModel flow = realm.getRegistrationFlow();
-        return of(flow == null ? null : find(realm, flow.getId(), providerId, 0)
-                .map(e -> e.getAuthenticatorConfig() == null ? null : realm.getAuthenticatorConfigById(e.getAuthenticatorConfig()))
-                .orElse(null));
+        return Optional.ofNullable(flow)
+                .flatMap(f -> find(realm, f.getId(), providerId, 0))
+                .map(AuthenticationExecutionModel::getAuthenticatorConfig)
+                .map(realm::getAuthenticatorConfigById)
+                .map(AuthenticatorConfigModel::getConfig);
     }
 
     private static Optional<AuthenticationExecutionModel> find(RealmModel realm, String flowId, String providerId, int depth) {
@@ -41,8 +48,9 @@ public final class FlowSettings {
             return Optional.empty();
         }
         return realm.getAuthenticationExecutionsStream(flowId)
+                .filter(AuthenticationExecutionModel::isEnabled)
                 .flatMap(e -> {
-                    if (providerId.equals(e.getAuthenticator()) && !e.isDisabled()) {
+                    if (providerId.equals(e.getAuthenticator())) {
                         return java.util.stream.Stream.of(e);
                     }
                     return e.isAuthenticatorFlow() ? find(realm, e.getFlowId(), providerId, depth + 1).stream()
