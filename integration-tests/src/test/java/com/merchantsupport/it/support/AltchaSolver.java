@@ -23,9 +23,14 @@ public final class AltchaSolver {
     }
 
     public static String solve(String realm) {
+        return solveAt(Pages.base(), realm);
+    }
+
+    /** A challenge from the server at {@code base} (one node of a cluster, say), solved. */
+    public static String solveAt(String base, String realm) {
         try {
             HttpResponse<String> response = HttpClient.newHttpClient().send(
-                    HttpRequest.newBuilder(URI.create(Pages.base() + "/realms/" + realm + "/altcha/challenge")).build(),
+                    HttpRequest.newBuilder(URI.create(base + "/realms/" + realm + "/altcha/challenge")).build(),
                     HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() != 200) {
                 throw new IllegalStateException("challenge endpoint answered " + response.statusCode());

@@ -35,6 +35,14 @@ public final class Journey {
                 "altcha", AltchaSolver.solve(MerchantRealm.NAME)));
     }
 
+    /** The same steps on another server: one node of a cluster, a server on PostgreSQL. */
+    public static FormBrowser registerAt(FormBrowser browser, String base, String name, String email) {
+        browser.open(Pages.signInAt(base, ""));
+        browser.open(browser.link("#kc-registration a"));
+        return browser.submit("#kc-register-form", Map.of("name", name, "email", email,
+                "altcha", AltchaSolver.solveAt(base, MerchantRealm.NAME)));
+    }
+
     /** The authorization code in the help center's callback URL the browser was sent to. */
     public static String code(FormBrowser browser) {
         String location = browser.location();
@@ -51,6 +59,10 @@ public final class Journey {
 
     /** The help center's back-channel: code + PKCE verifier + client secret, for tokens. */
     public static JsonNode tokens(String code) {
+        return tokensAt(Pages.base(), code);
+    }
+
+    public static JsonNode tokensAt(String base, String code) {
         String body = "grant_type=authorization_code&code=" + Pages.enc(code)
                 + "&redirect_uri=" + Pages.enc(MerchantRealm.HELP_CENTER_REDIRECT_URI)
                 + "&code_verifier=" + CODE_VERIFIER
@@ -58,7 +70,7 @@ public final class Journey {
                 + "&client_secret=" + Pages.enc(MerchantRealm.helpCenterSecret());
         try {
             HttpResponse<String> response = HttpClient.newHttpClient().send(
-                    HttpRequest.newBuilder(URI.create(Pages.realmUrl() + "/protocol/openid-connect/token"))
+                    HttpRequest.newBuilder(URI.create(base + "/realms/" + MerchantRealm.NAME + "/protocol/openid-connect/token"))
                             .header("Content-Type", "application/x-www-form-urlencoded")
                             .POST(HttpRequest.BodyPublishers.ofString(body)).build(),
                     HttpResponse.BodyHandlers.ofString());

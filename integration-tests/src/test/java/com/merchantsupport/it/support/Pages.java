@@ -20,13 +20,18 @@ public final class Pages {
 
     /** The sign-in page the help center sends a merchant to (authorization code flow with PKCE). */
     public static URI signIn(String extraQuery) {
+        return signInAt(base(), extraQuery);
+    }
+
+    /** The same sign-in page on another server (a node of a cluster, a server on PostgreSQL). */
+    public static URI signInAt(String base, String extraQuery) {
         String query = "client_id=" + MerchantRealm.HELP_CENTER_CLIENT
                 + "&redirect_uri=" + enc(MerchantRealm.HELP_CENTER_REDIRECT_URI)
                 + "&response_type=code&scope=openid"
                 + "&code_challenge=" + "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"
                 + "&code_challenge_method=S256"
                 + (extraQuery == null || extraQuery.isEmpty() ? "" : "&" + extraQuery);
-        return URI.create(realmUrl() + "/protocol/openid-connect/auth?" + query);
+        return URI.create(base + "/realms/" + MerchantRealm.NAME + "/protocol/openid-connect/auth?" + query);
     }
 
     public static URI signIn() {

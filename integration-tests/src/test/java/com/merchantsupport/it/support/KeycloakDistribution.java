@@ -1,4 +1,4 @@
-package com.merchantsupport.it.deploy;
+package com.merchantsupport.it.support;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -22,9 +22,9 @@ import org.keycloak.it.utils.Maven;
  * providers/, for running {@code kc.sh} commands the way a deployer types them. It has its own embedded
  * database and never touches the test server's installation; {@code kc.sh import} opens no port.
  */
-final class KeycloakDistribution implements AutoCloseable {
+public final class KeycloakDistribution implements AutoCloseable {
 
-    record Run(int exitCode, String output) {
+    public record Run(int exitCode, String output) {
     }
 
     private final Path root;
@@ -38,7 +38,7 @@ final class KeycloakDistribution implements AutoCloseable {
         this.logs = logs;
     }
 
-    static KeycloakDistribution unpackWithPack() throws IOException {
+    public static KeycloakDistribution unpackWithPack() throws IOException {
         Path zip = Maven.resolveArtifact("org.keycloak", "keycloak-quarkus-dist");
         Path root = Files.createTempDirectory("merchant-kc-import-");
         unzip(zip, root);
@@ -52,7 +52,7 @@ final class KeycloakDistribution implements AutoCloseable {
             throw new IllegalStateException("The pack's jar is not built: " + jar + " (run mvn verify from the project root)");
         }
         Files.copy(jar, home.resolve("providers").resolve(jar.getFileName()), StandardCopyOption.REPLACE_EXISTING);
-        Path logs = Path.of(System.getProperty("screenshots.dir", "target/screenshots")).resolveSibling("kc-import-logs");
+        Path logs = Path.of(System.getProperty("screenshots.dir", "target/screenshots")).resolveSibling("kc-logs");
         Files.createDirectories(logs);
         return new KeycloakDistribution(root, home, logs);
     }
@@ -61,7 +61,7 @@ final class KeycloakDistribution implements AutoCloseable {
      * {@code bin/kc.sh <args>} with {@code env} on top of a clean environment: the test JVM's Java, none of
      * the test server's settings (no KC_*, no JAVA_OPTS_APPEND pointing at its import folder).
      */
-    Run kc(Map<String, String> env, String... args) throws IOException, InterruptedException {
+    public Run kc(Map<String, String> env, String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
         command.add(home.resolve("bin/kc.sh").toString());
         command.addAll(List.of(args));
@@ -79,6 +79,49 @@ final class KeycloakDistribution implements AutoCloseable {
             throw new AssertionError("kc.sh " + String.join(" ", args) + " did not finish in 5 minutes; see " + log);
         }
         return new Run(process.exitValue(), Files.readString(log));
+    }
+
+    /** The unpacked distribution's folder (bin/, conf/, data/, providers/). */
+    public Path home() {
+        return home;
+    }
+
+    /** A second, independent installation with everything this one has (built options, providers, data/import). */
+    public KeycloakDistribution copy() throws IOException {
+        Path root = Files.createTempDirectory("merchant-kc-copy-");
+        Path target = root.resolve(home.getFileName());
+        try (Stream<Path> files = Files.walk(home)) {
+            for (Path source : (Iterable<Path>) files::iterator) {
+                Path to = target.resolve(home.relativize(source).toString());
+                if (Files.isDirectory(source)) {
+                    Files.createDirectories(to);
+                } else {
+                    Files.copy(source, to, StandardCopyOption.COPY_ATTRIBUTES);
+                }
+            }
+        }
+        return new KeycloakDistribution(root, target, logs);
+    }
+
+    /**
+     * {@code bin/kc.sh <args>} left running (a server), its output in {@code logName} beside the other runs'
+     * logs; the same clean environment as {@link #kc}.
+     */
+    public Process launch(Map<String, String> env, String logName, List<String> args) throws IOException {
+        List<String> command = new ArrayList<>();
+        command.add(home.resolve("bin/kc.sh").toString());
+        command.addAll(args);
+        ProcessBuilder builder = new ProcessBuilder(command).directory(home.toFile())
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(logs.resolve(logName).toFile()));
+        Map<String, String> environment = builder.environment();
+        environment.keySet().removeIf(name -> name.startsWith("KC_") || name.startsWith("JAVA_OPTS") || name.equals("JAVA_ADD_OPENS"));
+        environment.put("JAVA_HOME", System.getProperty("java.home"));
+        environment.putAll(env);
+        return builder.start();
+    }
+
+    public Path log(String logName) {
+        return logs.resolve(logName);
     }
 
     private static void unzip(Path zip, Path target) throws IOException {
