@@ -44,6 +44,7 @@ class MerchantPagesBrowserTest {
 
     private static final String PASSWORD = "a-Good-password-2026";
     /** A message key that leaked onto a page instead of its text. */
+    private static final Pattern RESET_LINK = Pattern.compile("https?://[^\\s\"<>]+/login-actions/action-token\\?key=[A-Za-z0-9._\\-]+[^\\s\"<>]*");
     private static final Pattern RAW_KEY = Pattern.compile("\\b(?:merchant|captcha)[A-Z]\\w+\\b|\\?\\?\\?");
 
     @InjectRealm(attachTo = MerchantRealm.NAME)
@@ -139,6 +140,11 @@ class MerchantPagesBrowserTest {
         browser.waitFor("#kc-form-login");
         page("forgot-password-sent", "merchantSignInTitle", "mailbox"); // "you should receive an email shortly"
 
+        // The email's link: a new password, the journey's "Password" step (not sent: the account keeps its password)
+        browser.open(resetLink(mailTo(existing))).waitFor("#kc-passwd-update-form");
+        assertEquals(Bundles.text(language, "merchantNewPasswordIntro"), browser.find("#merchant-new-password-intro").getText().trim());
+        page("new-password", null, "password");
+
         // Registration, then the same page with its errors
         browser.openRegistration().captchaDone();
         page("register", "registerTitle", "connect");
@@ -154,6 +160,21 @@ class MerchantPagesBrowserTest {
         browser.waitFor("#merchant-mailbox");
         assertEquals(Bundles.text(language, "merchantMailboxSent", newMerchant), browser.find("#merchant-mailbox-sent").getText().trim());
         page("check-mailbox", "merchantMailboxTitle", "mailbox");
+
+        // The registration form sent again once done (the Back button, a second tab): the page has expired,
+        // said with a way on; "Continue where I was" is the mailbox page again, and no second email is sent
+        String twice = address("twice", language);
+        browser.openRegistration().fillRegistration("Twice Merchant", twice).captchaDone();
+        String staleForm = browser.find("#kc-register-form").getAttribute("action");
+        browser.connect();
+        browser.waitFor("#merchant-mailbox");
+        browser.driver.executeScript("const f = document.createElement('form'); f.method = 'post'; f.action = arguments[0];"
+                + "document.body.appendChild(f); f.submit();", staleForm);
+        browser.waitFor("#merchant-page-expired");
+        page("page-expired", "merchantPageExpiredTitle", "connect");
+        browser.find("#loginContinueLink").click();
+        browser.waitFor("#merchant-mailbox");
+        assertEquals(1, Mails.to(mail.getReceivedMessages(), twice).size(), "one welcome email");
 
         // Already used
         browser.openRegistration().fillRegistration("Grace Hopper", existing).connect();
@@ -294,6 +315,13 @@ class MerchantPagesBrowserTest {
             Thread.sleep(200);
         }
         throw new AssertionError("no email to " + email);
+    }
+
+    /** The link of Keycloak's "Reset password" email. */
+    private static String resetLink(MimeMessage message) {
+        Matcher link = RESET_LINK.matcher(Mails.text(message));
+        assertTrue(link.find(), "no reset link in:\n" + Mails.text(message));
+        return link.group();
     }
 
     private static String damaged(String link) {
