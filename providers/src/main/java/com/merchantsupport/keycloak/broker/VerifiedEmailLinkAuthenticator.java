@@ -5,9 +5,9 @@ import java.net.URI;
 import java.util.List;
 
 import com.merchantsupport.keycloak.journey.MerchantAccount;
+import com.merchantsupport.keycloak.journey.StatelessProviderFactory;
 import jakarta.ws.rs.core.Response;
 import org.jboss.logging.Logger;
-import org.keycloak.Config;
 import org.keycloak.authentication.AuthenticationFlowContext;
 import org.keycloak.authentication.AuthenticationFlowError;
 import org.keycloak.authentication.AuthenticationFlowException;
@@ -22,7 +22,6 @@ import org.keycloak.events.Details;
 import org.keycloak.events.EventBuilder;
 import org.keycloak.models.AuthenticationExecutionModel;
 import org.keycloak.models.KeycloakSession;
-import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.models.ModelDuplicateException;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
@@ -272,7 +271,7 @@ public class VerifiedEmailLinkAuthenticator implements Authenticator {
     public void close() {
     }
 
-    public static class Factory implements AuthenticatorFactory {
+    public static class Factory implements AuthenticatorFactory, StatelessProviderFactory<Authenticator> {
 
         private static final VerifiedEmailLinkAuthenticator INSTANCE = new VerifiedEmailLinkAuthenticator();
 
@@ -343,18 +342,6 @@ public class VerifiedEmailLinkAuthenticator implements Authenticator {
         @Override
         public Authenticator create(KeycloakSession session) {
             return INSTANCE;
-        }
-
-        @Override
-        public void init(Config.Scope config) {
-        }
-
-        @Override
-        public void postInit(KeycloakSessionFactory factory) {
-        }
-
-        @Override
-        public void close() {
         }
     }
 }

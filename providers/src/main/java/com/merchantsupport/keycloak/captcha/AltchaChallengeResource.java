@@ -2,6 +2,7 @@ package com.merchantsupport.keycloak.captcha;
 
 import java.util.Map;
 
+import com.merchantsupport.keycloak.journey.StatelessProviderFactory;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -9,9 +10,7 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
-import org.keycloak.Config;
 import org.keycloak.models.KeycloakSession;
-import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.services.resource.RealmResourceProvider;
 import org.keycloak.services.resource.RealmResourceProviderFactory;
 
@@ -52,25 +51,13 @@ public class AltchaChallengeResource implements RealmResourceProvider {
     }
 
     /** Registers the resource under the path segment {@code altcha}. */
-    public static class Factory implements RealmResourceProviderFactory {
+    public static class Factory implements RealmResourceProviderFactory, StatelessProviderFactory<RealmResourceProvider> {
 
         public static final String ID = "altcha";
 
         @Override
         public RealmResourceProvider create(KeycloakSession session) {
             return new AltchaChallengeResource(session);
-        }
-
-        @Override
-        public void init(Config.Scope config) {
-        }
-
-        @Override
-        public void postInit(KeycloakSessionFactory factory) {
-        }
-
-        @Override
-        public void close() {
         }
 
         @Override

@@ -4,10 +4,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
+import com.merchantsupport.keycloak.journey.StatelessProviderFactory;
 import jakarta.ws.rs.core.MultivaluedMap;
 
 import org.jboss.logging.Logger;
-import org.keycloak.Config;
 import org.keycloak.authentication.FormAction;
 import org.keycloak.authentication.FormActionFactory;
 import org.keycloak.authentication.FormContext;
@@ -17,7 +17,6 @@ import org.keycloak.forms.login.LoginFormsProvider;
 import org.keycloak.models.AuthenticationExecutionModel;
 import org.keycloak.models.AuthenticatorConfigModel;
 import org.keycloak.models.KeycloakSession;
-import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
 import org.keycloak.models.utils.FormMessage;
@@ -117,7 +116,7 @@ public class MerchantCaptchaFormAction implements FormAction {
     }
 
     /** Factory of {@link MerchantCaptchaFormAction}; carries the admin-console settings. */
-    public static class Factory implements FormActionFactory {
+    public static class Factory implements FormActionFactory, StatelessProviderFactory<FormAction> {
 
         private static final MerchantCaptchaFormAction SINGLETON = new MerchantCaptchaFormAction();
 
@@ -226,18 +225,6 @@ public class MerchantCaptchaFormAction implements FormAction {
         @Override
         public FormAction create(KeycloakSession session) {
             return SINGLETON;
-        }
-
-        @Override
-        public void init(Config.Scope config) {
-        }
-
-        @Override
-        public void postInit(KeycloakSessionFactory factory) {
-        }
-
-        @Override
-        public void close() {
         }
     }
 }

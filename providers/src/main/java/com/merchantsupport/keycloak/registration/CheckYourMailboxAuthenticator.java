@@ -5,11 +5,11 @@ import java.util.List;
 import com.merchantsupport.keycloak.journey.FlowSettings;
 import com.merchantsupport.keycloak.journey.MerchantAccount;
 import com.merchantsupport.keycloak.journey.SendLimit;
+import com.merchantsupport.keycloak.journey.StatelessProviderFactory;
 import com.merchantsupport.keycloak.welcome.WelcomeMail;
 import com.merchantsupport.keycloak.welcome.WelcomeSettings;
 import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
-import org.keycloak.Config;
 import org.keycloak.authentication.AuthenticationFlowContext;
 import org.keycloak.authentication.AuthenticationFlowError;
 import org.keycloak.authentication.Authenticator;
@@ -19,7 +19,6 @@ import org.keycloak.events.Errors;
 import org.keycloak.events.EventType;
 import org.keycloak.models.AuthenticationExecutionModel;
 import org.keycloak.models.KeycloakSession;
-import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
 import org.keycloak.protocol.oidc.OIDCLoginProtocol;
@@ -213,7 +212,7 @@ public class CheckYourMailboxAuthenticator implements Authenticator {
     public void close() {
     }
 
-    public static class Factory implements AuthenticatorFactory {
+    public static class Factory implements AuthenticatorFactory, StatelessProviderFactory<Authenticator> {
 
         private static final CheckYourMailboxAuthenticator INSTANCE = new CheckYourMailboxAuthenticator();
 
@@ -287,18 +286,6 @@ public class CheckYourMailboxAuthenticator implements Authenticator {
         @Override
         public Authenticator create(KeycloakSession session) {
             return INSTANCE;
-        }
-
-        @Override
-        public void init(Config.Scope config) {
-        }
-
-        @Override
-        public void postInit(KeycloakSessionFactory factory) {
-        }
-
-        @Override
-        public void close() {
         }
     }
 }

@@ -4,9 +4,9 @@ import java.util.List;
 import java.util.Locale;
 
 import com.merchantsupport.keycloak.journey.MerchantAccount;
+import com.merchantsupport.keycloak.journey.StatelessProviderFactory;
 import jakarta.ws.rs.core.MultivaluedHashMap;
 import jakarta.ws.rs.core.MultivaluedMap;
-import org.keycloak.Config;
 import org.keycloak.authentication.FormAction;
 import org.keycloak.authentication.FormActionFactory;
 import org.keycloak.authentication.FormContext;
@@ -16,7 +16,6 @@ import org.keycloak.events.Errors;
 import org.keycloak.forms.login.LoginFormsProvider;
 import org.keycloak.models.AuthenticationExecutionModel;
 import org.keycloak.models.KeycloakSession;
-import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.models.ModelDuplicateException;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
@@ -174,7 +173,7 @@ public class NameAndEmailFormAction implements FormAction {
     public void close() {
     }
 
-    public static class Factory implements FormActionFactory {
+    public static class Factory implements FormActionFactory, StatelessProviderFactory<FormAction> {
 
         private static final NameAndEmailFormAction INSTANCE = new NameAndEmailFormAction();
 
@@ -224,18 +223,6 @@ public class NameAndEmailFormAction implements FormAction {
         @Override
         public FormAction create(KeycloakSession session) {
             return INSTANCE;
-        }
-
-        @Override
-        public void init(Config.Scope config) {
-        }
-
-        @Override
-        public void postInit(KeycloakSessionFactory factory) {
-        }
-
-        @Override
-        public void close() {
         }
     }
 }

@@ -3,9 +3,9 @@ package com.merchantsupport.keycloak.welcome;
 import java.util.List;
 
 import com.merchantsupport.keycloak.journey.MerchantAccount;
+import com.merchantsupport.keycloak.journey.StatelessProviderFactory;
 import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
-import org.keycloak.Config;
 import org.keycloak.authentication.InitiatedActionSupport;
 import org.keycloak.authentication.RequiredActionContext;
 import org.keycloak.authentication.RequiredActionFactory;
@@ -15,7 +15,6 @@ import org.keycloak.events.Errors;
 import org.keycloak.events.EventBuilder;
 import org.keycloak.events.EventType;
 import org.keycloak.models.KeycloakSession;
-import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.models.ModelException;
 import org.keycloak.models.UserCredentialModel;
 import org.keycloak.models.UserModel;
@@ -106,7 +105,7 @@ public class CreatePasswordRequiredAction implements RequiredActionProvider {
     public void close() {
     }
 
-    public static class Factory implements RequiredActionFactory {
+    public static class Factory implements RequiredActionFactory, StatelessProviderFactory<RequiredActionProvider> {
 
         private static final CreatePasswordRequiredAction INSTANCE = new CreatePasswordRequiredAction();
 
@@ -128,18 +127,6 @@ public class CreatePasswordRequiredAction implements RequiredActionProvider {
         @Override
         public RequiredActionProvider create(KeycloakSession session) {
             return INSTANCE;
-        }
-
-        @Override
-        public void init(Config.Scope config) {
-        }
-
-        @Override
-        public void postInit(KeycloakSessionFactory factory) {
-        }
-
-        @Override
-        public void close() {
         }
     }
 }

@@ -1,13 +1,12 @@
 package com.merchantsupport.keycloak.welcome;
 
-import org.keycloak.Config;
+import com.merchantsupport.keycloak.journey.StatelessProviderFactory;
 import org.keycloak.models.KeycloakSession;
-import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.services.resource.RealmResourceProvider;
 import org.keycloak.services.resource.RealmResourceProviderFactory;
 
 /** Serves {@code /realms/{realm}/merchant-welcome/open} and {@code .../resend}. */
-public class WelcomeLinkResourceFactory implements RealmResourceProviderFactory {
+public class WelcomeLinkResourceFactory implements RealmResourceProviderFactory, StatelessProviderFactory<RealmResourceProvider> {
 
     @Override
     public String getId() {
@@ -17,17 +16,5 @@ public class WelcomeLinkResourceFactory implements RealmResourceProviderFactory 
     @Override
     public RealmResourceProvider create(KeycloakSession session) {
         return new WelcomeLinkResource(session);
-    }
-
-    @Override
-    public void init(Config.Scope config) {
-    }
-
-    @Override
-    public void postInit(KeycloakSessionFactory factory) {
-    }
-
-    @Override
-    public void close() {
     }
 }
