@@ -32,7 +32,25 @@ public final class FormBrowser {
     }
 
     public FormBrowser open(String url) {
-        return send(HttpRequest.newBuilder(URI.create(url)).GET());
+        return send(HttpRequest.newBuilder(URI.create(routed(url))).GET());
+    }
+
+    private String publicBase;
+    private String nodeBase;
+
+    /**
+     * Plays a load balancer in front of a cluster: from now on, requests to {@code publicBase} (the URL every
+     * node is configured with, {@code --hostname}) go to the node at {@code nodeBase}. Switching nodes between
+     * two requests is what a load balancer without sticky sessions does.
+     */
+    public FormBrowser via(String publicBase, String nodeBase) {
+        this.publicBase = publicBase;
+        this.nodeBase = nodeBase;
+        return this;
+    }
+
+    private String routed(String url) {
+        return publicBase != null && url.startsWith(publicBase) ? nodeBase + url.substring(publicBase.length()) : url;
     }
 
     public FormBrowser open(URI url) {
@@ -55,7 +73,7 @@ public final class FormBrowser {
         String body = fields.entrySet().stream()
                 .map(e -> enc(e.getKey()) + "=" + enc(e.getValue()))
                 .collect(Collectors.joining("&"));
-        return send(HttpRequest.newBuilder(URI.create(url))
+        return send(HttpRequest.newBuilder(URI.create(routed(url)))
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString(body)));
     }
@@ -70,7 +88,7 @@ public final class FormBrowser {
                 if (next.toString().startsWith(MerchantRealm.HELP_CENTER_REDIRECT_URI)) {
                     break; // the help center's callback: the test reads the code from here
                 }
-                built = HttpRequest.newBuilder(next).header("Accept-Language", language).GET().build();
+                built = HttpRequest.newBuilder(URI.create(routed(next.toString()))).header("Accept-Language", language).GET().build();
                 last = http.send(built, HttpResponse.BodyHandlers.ofString());
             }
             page = Jsoup.parse(last.body(), last.uri().toString());

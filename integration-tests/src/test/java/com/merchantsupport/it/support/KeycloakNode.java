@@ -36,6 +36,7 @@ public final class KeycloakNode implements AutoCloseable {
     private final int clusterPort;
     private final PostgresServer database;
     private final Map<String, String> env = new LinkedHashMap<>();
+    private final List<String> options = new ArrayList<>();
     private Process process;
 
     private KeycloakNode(String name, KeycloakDistribution distribution, int httpPort, int clusterPort, PostgresServer database,
@@ -99,8 +100,22 @@ public final class KeycloakNode implements AutoCloseable {
         }
     }
 
+    /**
+     * More {@code kc.sh start} options, after the node's own (a later option wins), for every following
+     * {@link #start}: a deployer's setting such as {@code --db-pool-max-size=20}.
+     */
+    public KeycloakNode withOptions(String... extra) {
+        options.addAll(List.of(extra));
+        return this;
+    }
+
     public String base() {
         return "http://localhost:" + httpPort;
+    }
+
+    /** The management interface (health, metrics): http://127.0.0.1:(http port + 1000). */
+    public String managementBase() {
+        return "http://127.0.0.1:" + managementPort;
     }
 
     public String name() {
@@ -121,6 +136,7 @@ public final class KeycloakNode implements AutoCloseable {
                 "--cache=ispn", "--cache-embedded-network-bind-address=127.0.0.1",
                 "--cache-embedded-network-bind-port=" + clusterPort,
                 "--spi-events-listener--jboss-logging--success-level=info"));
+        args.addAll(options);
         try {
             process = distribution.launch(env, name + ".log", args);
         } catch (IOException e) {
