@@ -1,0 +1,99 @@
+#!/usr/bin/env python3
+"""Writes the realms the benchmark server imports (benchmarks/run.sh), into the folder given as argument:
+
+- merchant-support: the pack's realm JSON as deployers import it, with one change: ALTCHA difficulty 1000
+  instead of 100000. The server's work per challenge and per solution does not depend on it (one hash);
+  only the client's does, and the load generator solves thousands of challenges on the same 2 cores.
+- merchant-support-scale: the same realm under another name, for the "already used" check at 1,000 and
+  100,000 accounts (its own accounts only).
+- stock-password: Keycloak's own registration flow, password on the form (stock a).
+- stock-verify-email: Keycloak's own registration flow without the password step, "Verify email" on and
+  "Update password" as a default required action (stock b): register, verify-email link, update password.
+
+Stock realms keep Keycloak's defaults (theme keycloak.v2, user profile firstName/lastName/email) and copy from
+the pack only what makes the comparison fair: the help center client (same id, secret, redirect URI, PKCE),
+e-mail as username, the password policy, brute force detection, events, and the SMTP server.
+Standard library only.
+"""
+import copy
+import json
+import pathlib
+import sys
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+PACK = json.loads((ROOT / "realm-export" / "merchant-support-realm.json").read_text(encoding="utf-8"))
+ALTCHA_MAX_NUMBER = "1000"
+
+SHARED_SETTINGS = [
+    "enabled", "sslRequired", "registrationAllowed", "registrationEmailAsUsername", "loginWithEmailAllowed",
+    "duplicateEmailsAllowed", "resetPasswordAllowed", "rememberMe", "editUsernameAllowed",
+    "bruteForceProtected", "permanentLockout", "failureFactor", "waitIncrementSeconds", "maxFailureWaitSeconds",
+    "maxDeltaTimeSeconds", "quickLoginCheckMilliSeconds", "minimumQuickLoginWaitSeconds",
+    "eventsEnabled", "eventsExpiration", "adminEventsEnabled", "adminEventsDetailsEnabled",
+    "passwordPolicy", "smtpServer",
+]
+
+
+def pack_realm(name, bulk=False):
+    realm = copy.deepcopy(PACK)
+    realm["realm"] = name
+    if bulk:
+        # 100,000 accounts arrive through the admin partial import: no admin event per account.
+        realm["adminEventsEnabled"] = False
+    for config in realm.get("authenticatorConfig", []):
+        if "altcha.max.number" in config.get("config", {}):
+            config["config"]["altcha.max.number"] = ALTCHA_MAX_NUMBER
+    return realm
+
+
+def help_center_client():
+    client = copy.deepcopy(next(c for c in PACK["clients"] if c["clientId"] == "merchant-support-center"))
+    client["defaultClientScopes"] = ["basic", "email", "profile"]
+    return client
+
+
+def stock_realm(name, verify_email):
+    realm = {"realm": name, "displayName": name}
+    for key in SHARED_SETTINGS:
+        if key in PACK:
+            realm[key] = copy.deepcopy(PACK[key])
+    realm["verifyEmail"] = verify_email
+    realm["clients"] = [help_center_client()]
+    if verify_email:
+        # Keycloak's "registration" flow minus "Password Validation": the form shows no password fields.
+        realm["authenticationFlows"] = [
+            {"alias": "registration without password", "providerId": "basic-flow", "topLevel": True, "builtIn": False,
+             "authenticationExecutions": [
+                 {"authenticator": "registration-page-form", "requirement": "REQUIRED", "priority": 10,
+                  "authenticatorFlow": True, "flowAlias": "registration without password form", "userSetupAllowed": False}]},
+            {"alias": "registration without password form", "providerId": "form-flow", "topLevel": False, "builtIn": False,
+             "authenticationExecutions": [
+                 {"authenticator": "registration-user-creation", "requirement": "REQUIRED", "priority": 20,
+                  "authenticatorFlow": False, "userSetupAllowed": False}]},
+        ]
+        realm["registrationFlow"] = "registration without password"
+        realm["requiredActions"] = [
+            {"alias": "VERIFY_EMAIL", "name": "Verify Email", "providerId": "VERIFY_EMAIL", "enabled": True,
+             "defaultAction": False, "priority": 10, "config": {}},
+            {"alias": "UPDATE_PASSWORD", "name": "Update Password", "providerId": "UPDATE_PASSWORD", "enabled": True,
+             "defaultAction": True, "priority": 30, "config": {}},
+        ]
+    return realm
+
+
+def main():
+    target = pathlib.Path(sys.argv[1])
+    target.mkdir(parents=True, exist_ok=True)
+    realms = {
+        "merchant-support": pack_realm("merchant-support"),
+        "merchant-support-scale": pack_realm("merchant-support-scale", bulk=True),
+        "stock-password": stock_realm("stock-password", False),
+        "stock-verify-email": stock_realm("stock-verify-email", True),
+    }
+    for name, realm in realms.items():
+        (target / f"{name}-realm.json").write_text(json.dumps(realm, indent=2, ensure_ascii=False), encoding="utf-8")
+    print("realms:", ", ".join(realms))
+
+
+if __name__ == "__main__":
+    main()
