@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
 import org.jsoup.Jsoup;
@@ -20,15 +21,18 @@ import org.jsoup.nodes.Element;
  * A browser without JavaScript: keeps cookies, follows redirects inside Keycloak, stops at the help
  * center's redirect URI (so a test can read the authorization code), and parses pages with jsoup.
  */
-public final class FormBrowser {
+public final class FormBrowser implements AutoCloseable {
 
     private final HttpClient http;
     private HttpResponse<String> last;
     private Document page;
+    private Consumer<HttpResponse<String>> observer = response -> { };
 
     public FormBrowser() {
-        http = HttpClient.newBuilder().cookieHandler(new LocalhostCookies()).followRedirects(HttpClient.Redirect.NEVER)
-                .connectTimeout(Duration.ofSeconds(10)).build();
+        // HTTP/1.1, as browsers speak over plain http (they never upgrade to h2c). Under load the JDK client's h2c
+        // upgrade once left a request waiting past its timeout (FaultsOnPostgresTest, PostgreSQL restarted).
+        http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).cookieHandler(new LocalhostCookies())
+                .followRedirects(HttpClient.Redirect.NEVER).connectTimeout(Duration.ofSeconds(10)).build();
     }
 
     public FormBrowser open(String url) {
@@ -80,16 +84,18 @@ public final class FormBrowser {
 
     private FormBrowser send(HttpRequest.Builder request) {
         try {
-            HttpRequest built = request.header("Accept-Language", language).timeout(Duration.ofSeconds(30)).build();
+            HttpRequest built = headers(request).timeout(Duration.ofSeconds(30)).build();
             last = http.send(built, HttpResponse.BodyHandlers.ofString());
+            observer.accept(last);
             int hops = 0;
             while (last.statusCode() / 100 == 3 && hops++ < 10) {
                 URI next = built.uri().resolve(last.headers().firstValue("Location").orElseThrow());
                 if (next.toString().startsWith(MerchantRealm.HELP_CENTER_REDIRECT_URI)) {
                     break; // the help center's callback: the test reads the code from here
                 }
-                built = HttpRequest.newBuilder(URI.create(routed(next.toString()))).header("Accept-Language", language).GET().build();
+                built = headers(HttpRequest.newBuilder(URI.create(routed(next.toString())))).timeout(Duration.ofSeconds(30)).GET().build();
                 last = http.send(built, HttpResponse.BodyHandlers.ofString());
+                observer.accept(last);
             }
             page = Jsoup.parse(last.body(), last.uri().toString());
             return this;
@@ -99,10 +105,40 @@ public final class FormBrowser {
     }
 
     private String language = "en";
+    private String accept;
+
+    /**
+     * The Accept header of every request, as a real browser sends it ({@code text/html,...}): Keycloak answers an
+     * unexpected error with its HTML error page only when asked for HTML, with JSON otherwise. None by default.
+     */
+    public FormBrowser accept(String accept) {
+        this.accept = accept;
+        return this;
+    }
+
+    private HttpRequest.Builder headers(HttpRequest.Builder request) {
+        request.header("Accept-Language", language);
+        if (accept != null) {
+            request.header("Accept", accept);
+        }
+        return request;
+    }
 
     public FormBrowser language(String language) {
         this.language = language;
         return this;
+    }
+
+    /** Sees every answer, each hop of a redirect chain included (load tests count the statuses). */
+    public FormBrowser onResponse(Consumer<HttpResponse<String>> observer) {
+        this.observer = observer;
+        return this;
+    }
+
+    /** Frees the connections and the client's selector thread (load tests open thousands of browsers). */
+    @Override
+    public void close() {
+        http.close();
     }
 
     public int status() {

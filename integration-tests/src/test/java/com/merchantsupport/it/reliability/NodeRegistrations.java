@@ -1,0 +1,234 @@
+package com.merchantsupport.it.reliability;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.merchantsupport.it.support.AltchaSolver;
+import com.merchantsupport.it.support.FormBrowser;
+import com.merchantsupport.it.support.MerchantRealm;
+import com.merchantsupport.it.support.Pages;
+import com.merchantsupport.it.support.PostgresServer;
+import jakarta.mail.Message;
+import jakarta.mail.internet.InternetAddress;
+import jakarta.mail.internet.MimeMessage;
+import org.jsoup.nodes.Document;
+import org.jsoup.nodes.Element;
+import org.keycloak.admin.client.resource.RealmResource;
+import org.keycloak.representations.idm.AuthenticationExecutionInfoRepresentation;
+import org.keycloak.representations.idm.AuthenticatorConfigRepresentation;
+import org.keycloak.representations.idm.RealmRepresentation;
+
+/**
+ * Registrations on a production-mode node ({@code KeycloakNode}) as many merchants make them at once: each in a
+ * fresh browser, every HTTP status counted, and what the page said when it was not "check your mailbox".
+ */
+final class NodeRegistrations {
+
+    static final String WELCOME_SUBJECT = "Welcome to Merchant Support";
+    /** Chromium's Accept for a page: with it Keycloak answers an unexpected error with its HTML error page, not JSON. */
+    static final String BROWSER_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,"
+            + "image/apng,*/*;q=0.8,application/signed-exchange;v=b3;q=0.7";
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private NodeRegistrations() {
+    }
+
+    /**
+     * Waits for the users to finish by themselves (they stop starting registrations at the end of the run) for at
+     * most {@code bound}; a user still waiting then is interrupted, and its registration is recorded as failed with
+     * the exception (status 0), so that a request that never got an answer fails the test instead of hanging it.
+     */
+    static void finish(java.util.concurrent.ExecutorService users, Duration bound) throws InterruptedException {
+        users.shutdown();
+        if (!users.awaitTermination(bound.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+            users.shutdownNow();
+            users.awaitTermination(30, java.util.concurrent.TimeUnit.SECONDS);
+        }
+    }
+
+    /** One registration: where it ended, and why when that was not the mailbox page. */
+    record Outcome(String email, boolean mailbox, String step, int status, String message, long millis, long endedAt,
+                   boolean showsTrace, boolean themedPage) {
+
+        Outcome(String email, boolean mailbox, String step, int status, String message, long millis, long endedAt) {
+            this(email, mailbox, step, status, message, millis, endedAt, false, false);
+        }
+
+        long startedAt() {
+            return endedAt - millis * 1_000_000;
+        }
+
+        String describe() {
+            return email + " at " + step + ": " + status + " " + message + " (" + millis + " ms)" + (showsTrace ? " [stack trace]" : "");
+        }
+    }
+
+    private static final java.util.regex.Pattern TRACE = java.util.regex.Pattern.compile(
+            "\\w+(Exception|Error)\\b|\\bat (org|java|jdk|io|com)\\.[\\w.$]+\\(");
+
+    /** Every status the client saw, each hop of a redirect chain included; and the challenge endpoint's answers. */
+    static final class Tally {
+
+        private final Map<Integer, LongAdder> statuses = new ConcurrentHashMap<>();
+
+        void add(int status) {
+            statuses.computeIfAbsent(status, s -> new LongAdder()).increment();
+        }
+
+        Map<Integer, Long> snapshot() {
+            Map<Integer, Long> copy = new java.util.TreeMap<>();
+            statuses.forEach((status, count) -> copy.put(status, count.sum()));
+            return copy;
+        }
+
+        long serverErrors() {
+            return snapshot().entrySet().stream().filter(e -> e.getKey() >= 500).mapToLong(Map.Entry::getValue).sum();
+        }
+
+        long requests() {
+            return snapshot().values().stream().mapToLong(Long::longValue).sum();
+        }
+    }
+
+    /**
+     * The help center's sign-in page, "New on the merchant support center?", the form with a solved challenge,
+     * "Connect": in a fresh browser, closed afterwards. A request that fails (timeout, refused connection) ends the
+     * registration with status 0 and the exception as message.
+     */
+    static Outcome register(String base, HttpClient challenges, Tally tally, String name, String email) {
+        try (FormBrowser browser = new FormBrowser()) {
+            return register(browser, base, challenges, tally, name, email);
+        }
+    }
+
+    /** The same in {@code browser}, left open (its page is the last one, for "Send the email again", say). */
+    static Outcome register(FormBrowser browser, String base, HttpClient challenges, Tally tally, String name, String email) {
+        long start = System.nanoTime();
+        String step = "sign-in page";
+        browser.onResponse(r -> tally.add(r.statusCode())).accept(BROWSER_ACCEPT);
+        try {
+            browser.open(Pages.signInAt(base, ""));
+            if (browser.status() != 200 || browser.page().selectFirst("#kc-registration a") == null) {
+                return outcome(email, false, step, browser, start);
+            }
+            step = "registration form";
+            browser.open(browser.link("#kc-registration a"));
+            if (browser.status() != 200 || browser.page().selectFirst("#kc-register-form") == null) {
+                return outcome(email, false, step, browser, start);
+            }
+            step = "challenge";
+            HttpResponse<String> challenge = challenges.send(
+                    HttpRequest.newBuilder(URI.create(base + "/realms/" + MerchantRealm.NAME + "/altcha/challenge"))
+                            .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+            tally.add(challenge.statusCode());
+            if (challenge.statusCode() != 200) {
+                return new Outcome(email, false, step, challenge.statusCode(), oneLine(challenge.body()), millis(start), System.nanoTime());
+            }
+            String solution = AltchaSolver.solve(JSON.readTree(challenge.body()));
+            step = "connect";
+            browser.submit("#kc-register-form", Map.of("name", name, "email", email, "altcha", solution));
+            boolean mailbox = browser.status() == 200 && browser.text().contains("We sent an email to " + email);
+            return outcome(email, mailbox, step, browser, start);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new Outcome(email, false, step, 0, "interrupted", millis(start), System.nanoTime());
+        } catch (Exception e) {
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            return new Outcome(email, false, step, 0, cause.getClass().getSimpleName() + ": " + cause.getMessage(), millis(start),
+                    System.nanoTime());
+        }
+    }
+
+    private static Outcome outcome(String email, boolean mailbox, String step, FormBrowser browser, long start) {
+        return new Outcome(email, mailbox, step, browser.status(), message(browser.page()), millis(start), System.nanoTime(),
+                TRACE.matcher(browser.page().text()).find(), browser.page().selectFirst("#kc-page-title") != null);
+    }
+
+    private static long millis(long start) {
+        return (System.nanoTime() - start) / 1_000_000;
+    }
+
+    /** What the page tells the merchant: its title and its first alert or message. */
+    static String message(Document page) {
+        List<String> parts = new ArrayList<>();
+        Element title = page.selectFirst("#kc-page-title");
+        if (title != null) {
+            parts.add(title.text());
+        }
+        page.select(".pf-v5-c-alert__title, #kc-error-message p, #merchant-mailbox p, [id^=input-error], .instruction").stream()
+                .map(Element::text).filter(t -> !t.isBlank()).findFirst().ifPresent(parts::add);
+        if (parts.isEmpty()) {
+            parts.add(page.title().isBlank() ? oneLine(page.text()) : page.title());
+        }
+        return String.join(": ", parts);
+    }
+
+    private static String oneLine(String body) {
+        String b = body.replaceAll("\\s+", " ").strip();
+        return b.length() > 120 ? b.substring(0, 120) + "…" : b;
+    }
+
+    /**
+     * The realm's ALTCHA difficulty ({@code altcha.max.number}, docs/CAPTCHA.md), changed the way a realm admin
+     * does. The server's cost does not depend on it (one SHA-256 to check a solution); the client's does.
+     */
+    static void captchaDifficulty(RealmResource realm, String maxNumber) {
+        AuthenticationExecutionInfoRepresentation execution = realm.flows().getExecutions("merchant registration").stream()
+                .filter(e -> "merchant-captcha".equals(e.getProviderId()))
+                .findFirst().orElseThrow(() -> new AssertionError("no merchant-captcha step in the registration flow"));
+        AuthenticatorConfigRepresentation config = realm.flows().getAuthenticatorConfig(execution.getAuthenticationConfig());
+        Map<String, String> changed = new HashMap<>(config.getConfig());
+        changed.put("altcha.max.number", maxNumber);
+        config.setConfig(changed);
+        realm.flows().updateAuthenticatorConfig(config.getId(), config);
+    }
+
+    /** Points the realm's mail at {@code host:port}, keeping the rest of its SMTP settings (timeouts 10 s). */
+    static void smtpAt(RealmResource realm, int port) {
+        RealmRepresentation rep = realm.toRepresentation();
+        Map<String, String> smtp = new HashMap<>(rep.getSmtpServer());
+        smtp.put("host", "127.0.0.1");
+        smtp.put("port", String.valueOf(port));
+        rep.setSmtpServer(smtp);
+        realm.update(rep);
+    }
+
+    /** Welcome emails by recipient (lower-cased); other emails are listed under their subject, to be seen. */
+    static Map<String, List<MimeMessage>> welcomeMailsByRecipient(MimeMessage[] messages) {
+        Map<String, List<MimeMessage>> byRecipient = new LinkedHashMap<>();
+        for (MimeMessage m : messages) {
+            try {
+                if (!WELCOME_SUBJECT.equals(m.getSubject())) {
+                    byRecipient.computeIfAbsent("(other subject) " + m.getSubject(), k -> new ArrayList<>()).add(m);
+                    continue;
+                }
+                for (var r : m.getRecipients(Message.RecipientType.TO)) {
+                    byRecipient.computeIfAbsent(((InternetAddress) r).getAddress().toLowerCase(Locale.ROOT), k -> new ArrayList<>()).add(m);
+                }
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        return byRecipient;
+    }
+
+    /** The realm's accounts whose email starts with {@code prefix}, from the database itself. */
+    static List<String> accountEmails(PostgresServer database, String prefix) {
+        return database.query("select u.email from user_entity u join realm r on r.id = u.realm_id where r.name = '"
+                + MerchantRealm.NAME + "' and u.email like '" + prefix + "%'");
+    }
+}
