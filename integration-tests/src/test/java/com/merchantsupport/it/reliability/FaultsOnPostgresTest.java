@@ -1,0 +1,392 @@
+package com.merchantsupport.it.reliability;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.http.HttpClient;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.ServerSetup;
+import com.merchantsupport.it.support.FormBrowser;
+import com.merchantsupport.it.support.Journey;
+import com.merchantsupport.it.support.KeycloakDistribution;
+import com.merchantsupport.it.support.KeycloakNode;
+import com.merchantsupport.it.support.Mails;
+import com.merchantsupport.it.support.MerchantRealm;
+import com.merchantsupport.it.support.PostgresServer;
+import jakarta.mail.internet.MimeMessage;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.keycloak.admin.client.Keycloak;
+import org.keycloak.admin.client.resource.RealmResource;
+
+/**
+ * Issue 8, "Faults", on one production-mode node with a real PostgreSQL and a real mail server: the mail server
+ * down and then stalling, PostgreSQL restarted under load, Keycloak restarted between the registration and the
+ * welcome link's click. What the merchant sees is written to target/reliability-faults.md (docs/RELIABILITY.md).
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class FaultsOnPostgresTest {
+
+    static final int MAIL_PORT = 3225;
+    static final int STALLING_PORT = 3226;
+    static final String PASSWORD = "a-Good-password-2026";
+    /** The realm's SMTP timeouts are 10 s (connection, read, write); a bound on the answer, not a speed claim. */
+    static final long BOUND_MILLIS = 30_000;
+
+    private PostgresServer database;
+    private GreenMail mail;
+    private KeycloakDistribution built;
+    private KeycloakNode node;
+    private Keycloak admin;
+    private final Map<String, String> findings = new LinkedHashMap<>();
+
+    @BeforeAll
+    void start() {
+        database = PostgresServer.start(55532);
+        mail = new GreenMail(new ServerSetup(MAIL_PORT, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
+        mail.start();
+        built = KeycloakNode.buildForPostgres();
+        node = KeycloakNode.on(built, "faults-node", 8380, 7900, database, MAIL_PORT).start();
+        admin = node.admin();
+        // The browser's proof of work would otherwise share the server's 2 cores (see LoadOnPostgresTest).
+        NodeRegistrations.captchaDifficulty(realm(), "1000");
+    }
+
+    @AfterAll
+    void stop() throws IOException {
+        if (!findings.isEmpty()) {
+            Path file = Path.of(System.getProperty("screenshots.dir", "target/screenshots")).resolveSibling("reliability-faults.md");
+            Files.writeString(file, findings.entrySet().stream().map(e -> "| " + e.getKey() + " | " + e.getValue() + " |")
+                    .collect(Collectors.joining("\n", "| Fault | Observed |\n|---|---|\n", "\n")));
+            findings.forEach((k, v) -> System.out.println(k + ": " + v));
+        }
+        if (admin != null) {
+            admin.close();
+        }
+        for (AutoCloseable c : new AutoCloseable[] {node, built, database}) {
+            try {
+                if (c != null) {
+                    c.close();
+                }
+            } catch (Exception e) {
+                // keep closing the rest
+            }
+        }
+        if (mail != null) {
+            mail.stop();
+        }
+    }
+
+    private RealmResource realm() {
+        return admin.realm(MerchantRealm.NAME);
+    }
+
+    private List<MimeMessage> mailsTo(String email) {
+        return Mails.to(mail.getReceivedMessages(), email);
+    }
+
+    /** The welcome link ends at the help center with a code for tokens: the journey is whole. */
+    private void finishWithTheLink(String link, String email) {
+        try (FormBrowser phone = new FormBrowser()) {
+            phone.open(link);
+            assertTrue(phone.text().contains("Create your password"), phone.text());
+            phone.submit("#merchant-create-password-form", Map.of("password-new", PASSWORD, "password-confirm", PASSWORD));
+            JsonNode claims = Journey.idTokenClaims(Journey.tokensAt(node.base(), Journey.code(phone)));
+            assertEquals(email, claims.get("email").asText());
+        }
+    }
+
+    @Test
+    @Order(1)
+    void mailDownThenStallingThenBack() throws Exception {
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        String down = "smtp-down-" + run + "@shop.test";
+        String stalled = "smtp-stalled-" + run + "@shop.test";
+        HttpClient challenges = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        NodeRegistrations.Tally tally = new NodeRegistrations.Tally();
+        try (StallingSmtp stalling = new StallingSmtp(STALLING_PORT);
+             FormBrowser downBrowser = new FormBrowser(); FormBrowser stalledBrowser = new FormBrowser()) {
+            try {
+                // 1. Nothing listens on the mail port: the connection is refused at once.
+                NodeRegistrations.smtpAt(realm(), 1);
+                NodeRegistrations.Outcome refused = NodeRegistrations.register(downBrowser, node.base(), challenges, tally,
+                        "Down Merchant", down);
+                assertClearSendFailure(refused, downBrowser);
+                findings.put("Mail server down (connection refused)", refused.status() + " in " + refused.millis() + " ms: "
+                        + refused.message());
+
+                // 2. A mail server that accepts and never says a word: the realm's 10 s timeout ends the wait.
+                NodeRegistrations.smtpAt(realm(), STALLING_PORT);
+                NodeRegistrations.Outcome slow = NodeRegistrations.register(stalledBrowser, node.base(), challenges, tally,
+                        "Stalled Merchant", stalled);
+                assertClearSendFailure(slow, stalledBrowser);
+                assertTrue(stalling.accepted() >= 1, "Keycloak connected to the stalling listener");
+                long resendStart = System.nanoTime();
+                downBrowser.submit("#merchant-mailbox-form", Map.of("action", "resend"));
+                long resendMillis = (System.nanoTime() - resendStart) / 1_000_000;
+                assertTrue(downBrowser.text().contains("We could not send the email right now"), downBrowser.text());
+                assertTrue(resendMillis < BOUND_MILLIS, "resend answered in " + resendMillis + " ms");
+                findings.put("Mail server stalling (accepts, never answers)", slow.status() + " in " + slow.millis() + " ms: "
+                        + slow.message() + "; \"Send the email again\" meanwhile: " + downBrowser.status() + " in "
+                        + resendMillis + " ms, the same message");
+
+                // Both accounts are kept, without a password, and nothing reached a mailbox.
+                assertEquals(Set.of(down, stalled), new TreeSet<>(NodeRegistrations.accountEmails(database, "smtp-")));
+                assertEquals(0, mailsTo(down).size() + mailsTo(stalled).size());
+            } finally {
+                NodeRegistrations.smtpAt(realm(), MAIL_PORT);
+            }
+
+            // 3. Mail is back: "Send the email again" on the page each merchant still has open sends one email.
+            for (FormBrowser browser : List.of(downBrowser, stalledBrowser)) {
+                browser.submit("#merchant-mailbox-form", Map.of("action", "resend"));
+                assertEquals(200, browser.status());
+                assertTrue(browser.text().contains("A new email is on its way."), browser.text());
+            }
+            assertEquals(0, tally.serverErrors(), tally.snapshot().toString());
+        }
+        assertTrue(mail.waitForIncomingEmail(10_000, 2));
+        for (String email : List.of(down, stalled)) {
+            List<MimeMessage> received = mailsTo(email);
+            assertEquals(1, received.size(), "exactly one welcome email to " + email);
+            assertEquals(NodeRegistrations.WELCOME_SUBJECT, Mails.subject(received.get(0)));
+            finishWithTheLink(Mails.welcomeLink(received.get(0)), email);
+        }
+        assertEquals(2, mail.getReceivedMessages().length, "nothing else was sent");
+        findings.put("Mail server back", "\"Send the email again\" on the page still open: \"A new email is on its way.\"; "
+                + "one welcome email per account, whose link ends signed in at the help center");
+    }
+
+    @Test
+    @Order(2)
+    void postgresRestartedUnderLoad() throws Exception {
+        String prefix = "pg-" + UUID.randomUUID().toString().substring(0, 8) + "-";
+        int users = 20;
+        NodeRegistrations.Tally tally = new NodeRegistrations.Tally();
+        ConcurrentLinkedQueue<NodeRegistrations.Outcome> outcomes = new ConcurrentLinkedQueue<>();
+        HttpClient challenges = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(10)).build();
+        long begin = System.nanoTime();
+        long end = begin + TimeUnit.SECONDS.toNanos(75);
+        ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor();
+        for (int u = 0; u < users; u++) {
+            int user = u;
+            pool.submit(() -> {
+                for (int i = 0; System.nanoTime() < end; i++) {
+                    outcomes.add(NodeRegistrations.register(node.base(), challenges, tally, "PG Merchant " + user,
+                            prefix + user + "-" + i + "@shop.test"));
+                }
+            });
+        }
+        sleepMillis(20_000);
+        // The database host restarts: connections cut (pg_ctl stop -m fast), 5 s without a database, started again.
+        long downAt = System.nanoTime();
+        database.stop();
+        sleepMillis(5_000);
+        database.start();
+        long upAt = System.nanoTime();
+        NodeRegistrations.finish(pool, Duration.ofSeconds(55 + 120));
+        challenges.close();
+
+        List<NodeRegistrations.Outcome> all = new ArrayList<>(outcomes);
+        List<NodeRegistrations.Outcome> failed = all.stream().filter(o -> !o.mailbox()).toList();
+        Map<String, Long> failureKinds = failed.stream().collect(Collectors.groupingBy(
+                o -> o.step() + ": " + o.status() + " " + o.message(), TreeMap::new, Collectors.counting()));
+        long recoveredAt = all.stream().filter(o -> !o.mailbox()).mapToLong(NodeRegistrations.Outcome::endedAt).max().orElse(upAt);
+        List<NodeRegistrations.Outcome> afterRecovery = all.stream().filter(o -> o.startedAt() > recoveredAt).toList();
+        findings.put("PostgreSQL stopped 5 s under 20 users, then started (" + all.size() + " registrations in 75 s)",
+                (all.size() - failed.size()) + " reached the mailbox page, " + failed.size() + " failed: " + failureKinds
+                        + "; statuses " + tally.snapshot() + "; last failure " + seconds(recoveredAt - upAt)
+                        + " s after the database was back, " + afterRecovery.size() + " registrations after it, all fine");
+
+        // During the outage: a page, never a hang, a stack trace or a dropped connection.
+        for (NodeRegistrations.Outcome o : failed) {
+            assertTrue(o.status() >= 400, "an answer, not a client-side failure: " + o.describe());
+            assertFalse(o.showsTrace(), o.describe());
+            assertTrue(o.themedPage(), "the realm's themed page, not JSON or a bare error: " + o.describe());
+            assertTrue(o.startedAt() < upAt + TimeUnit.SECONDS.toNanos(30) && o.endedAt() > downAt,
+                    "failures only around the outage: " + o.describe());
+        }
+        assertTrue(failed.size() > 0, "the outage was felt (else the test shows nothing)");
+        // After it, without restarting Keycloak: registrations work again.
+        assertTrue(recoveredAt < upAt + TimeUnit.SECONDS.toNanos(30), "recovered within 30 s of the database's return");
+        assertTrue(afterRecovery.size() >= users, "registrations after the recovery: " + afterRecovery.size());
+
+        // Nothing half-made: every account has its name, email, journey attribute and required action ...
+        List<String> rows = database.query("select u.email || '|' || coalesce(u.enabled::text, '') || '|'"
+                + " || coalesce((select string_agg(a.value, ',') from user_attribute a where a.user_id = u.id and a.name = 'name'), '') || '|'"
+                + " || coalesce((select string_agg(a.value, ',') from user_attribute a where a.user_id = u.id and a.name = 'merchantJourney'), '') || '|'"
+                + " || (select count(*) from user_required_action q where q.user_id = u.id and q.required_action = 'merchant-create-password')"
+                + " from user_entity u join realm r on r.id = u.realm_id where r.name = '" + MerchantRealm.NAME
+                + "' and u.email like '" + prefix + "%'");
+        Set<String> accounts = new TreeSet<>();
+        for (String row : rows) {
+            String[] f = row.split("\\|", -1);
+            accounts.add(f[0]);
+            assertEquals("true", f[1], row);
+            assertTrue(f[2].startsWith("PG Merchant "), "name: " + row);
+            assertEquals("awaiting-password", f[3], "journey: " + row);
+            assertEquals("1", f[4], "required action merchant-create-password: " + row);
+        }
+        // ... every registration that reached "check your mailbox" has its account and exactly one welcome email ...
+        Map<String, List<MimeMessage>> mails = NodeRegistrations.welcomeMailsByRecipient(mail.getReceivedMessages());
+        for (NodeRegistrations.Outcome o : all) {
+            if (o.mailbox()) {
+                assertTrue(accounts.contains(o.email()), "account of " + o.describe());
+                assertEquals(1, mails.getOrDefault(o.email(), List.of()).size(), "one welcome email: " + o.describe());
+            }
+        }
+        // ... an account whose registration failed after it was written has at most one email, and registering
+        // again sends one; an email whose account was rolled back has a link that says it cannot be used.
+        List<String> withoutMail = accounts.stream().filter(a -> !mails.containsKey(a)).toList();
+        for (String email : accounts) {
+            assertTrue(mails.getOrDefault(email, List.of()).size() <= 1, "at most one welcome email to " + email);
+        }
+        HttpClient again = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        for (String email : withoutMail) {
+            NodeRegistrations.Outcome retry = NodeRegistrations.register(node.base(), again, new NodeRegistrations.Tally(), "PG Merchant", email);
+            assertTrue(retry.mailbox(), "registering again sends the welcome email: " + retry.describe());
+        }
+        Map<String, List<MimeMessage>> after = NodeRegistrations.welcomeMailsByRecipient(mail.getReceivedMessages());
+        for (String email : withoutMail) {
+            assertEquals(1, after.getOrDefault(email, List.of()).size(), "one welcome email after registering again: " + email);
+        }
+        List<String> orphans = after.keySet().stream().filter(a -> a.startsWith(prefix) && !accounts.contains(a)).toList();
+        for (String email : orphans) {
+            try (FormBrowser browser = new FormBrowser()) {
+                browser.open(Mails.welcomeLink(after.get(email).get(0)));
+                assertEquals(400, browser.status(), browser.text());
+                assertTrue(browser.text().contains("This link cannot be used"), browser.text());
+            }
+        }
+        assertEquals(accounts.size() + orphans.size(), after.keySet().stream().filter(a -> a.startsWith(prefix)).count());
+        // An email without an account comes only from a registration whose page was an error: the database went away
+        // after the email was sent, before the account was committed (the merchant registers again, as the page says).
+        Set<String> failedEmails = failed.stream().map(NodeRegistrations.Outcome::email).collect(Collectors.toSet());
+        assertTrue(failedEmails.containsAll(orphans), "orphan emails only for failed registrations: " + orphans);
+        findings.put("After the PostgreSQL restart", accounts.size() + " accounts, all whole (name, email, merchantJourney, "
+                + "required action); " + (accounts.size() - withoutMail.size()) + " with exactly one welcome email, "
+                + withoutMail.size() + " without (written, then the mail step failed), each sent one by registering again; "
+                + orphans.size() + " welcome emails for an account rolled back");
+        again.close();
+    }
+
+    @Test
+    @Order(3)
+    void keycloakRestartedBetweenRegistrationAndClick() {
+        String email = "restart-kc-" + UUID.randomUUID().toString().substring(0, 8) + "@shop.test";
+        HttpClient challenges = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        NodeRegistrations.Outcome registered = NodeRegistrations.register(node.base(), challenges, new NodeRegistrations.Tally(),
+                "Restart Merchant", email);
+        challenges.close();
+        assertTrue(registered.mailbox(), registered.describe());
+        assertTrue(mail.waitForIncomingEmail(10_000, 1));
+        List<MimeMessage> received = mailsTo(email);
+        assertEquals(1, received.size());
+        String link = Mails.welcomeLink(received.get(0));
+
+        long restart = System.nanoTime();
+        node.stop();
+        node.start();
+        long restartMillis = (System.nanoTime() - restart) / 1_000_000;
+
+        finishWithTheLink(link, email);
+        try (FormBrowser again = new FormBrowser()) {
+            again.open(link);
+            assertEquals(410, again.status(), again.text());
+            assertTrue(again.text().contains("Your password is already created"), again.text());
+            findings.put("Keycloak restarted (SIGTERM, start: " + restartMillis + " ms) between registration and click",
+                    "first click: \"Create your password\", then signed in at the help center with a code; second click: "
+                            + again.status() + " \"" + NodeRegistrations.message(again.page()) + "\"");
+        }
+    }
+
+    private static String seconds(long nanos) {
+        return String.format("%.1f", nanos / 1e9);
+    }
+
+    private static void sleepMillis(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void assertClearSendFailure(NodeRegistrations.Outcome outcome, FormBrowser browser) {
+        assertEquals(200, outcome.status(), outcome.describe());
+        assertTrue(browser.text().contains("We could not send the email right now. Your account is saved"), browser.text());
+        assertTrue(browser.page().selectFirst("#merchant-resend") != null, "the page offers \"Send the email again\"");
+        assertTrue(outcome.millis() < BOUND_MILLIS, outcome.describe());
+    }
+
+    /** Accepts connections and never writes a byte: an SMTP server that hangs before its greeting. */
+    static final class StallingSmtp implements AutoCloseable {
+
+        private final ServerSocket server;
+        private final List<Socket> held = new CopyOnWriteArrayList<>();
+        private final AtomicInteger accepted = new AtomicInteger();
+
+        StallingSmtp(int port) {
+            try {
+                server = new ServerSocket(port, 50, InetAddress.getLoopbackAddress());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            Thread.ofVirtual().name("stalling-smtp").start(() -> {
+                while (!server.isClosed()) {
+                    try {
+                        held.add(server.accept());
+                        accepted.incrementAndGet();
+                    } catch (IOException closed) {
+                        return;
+                    }
+                }
+            });
+        }
+
+        int accepted() {
+            return accepted.get();
+        }
+
+        @Override
+        public void close() throws IOException {
+            server.close();
+            for (Socket s : held) {
+                s.close();
+            }
+        }
+    }
+}
