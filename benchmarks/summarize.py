@@ -166,7 +166,7 @@ def main():
     reports = sorted(glob.glob(os.path.join(args.out, "gatling", "*", "index.html")))
     if reports:
         w(f"- Gatling HTML report: `{os.path.relpath(reports[-1], os.path.dirname(os.path.dirname(args.out)))}`")
-    missing = sum(max(0, r.get("expected", r["count"]) - r["count"]) for r in runs)
+    missing = sum(max(0, r.get("expected", r["count"]) - r["count"]) for r in runs)  # warm-up included
     w(f"- Failed operations: {facts.get('failures', '?')}; operations that did not complete: {missing}")
     w("")
 
@@ -241,9 +241,9 @@ def main():
         w("## \"Already used\": the registration submit with an address that has an account, sequential")
         w("")
         w(f"Realm `merchant-support-scale` (a copy of the pack's realm) with {facts.get('accounts.small', '?')} and then "
-          f"{facts.get('accounts.large', '?')} accounts (admin partial import, batches of 5,000: "
+          f"{facts.get('accounts.large', '?')} accounts (admin partial import: "
           f"{fmt(next((v for k, v in facts.items() if k.startswith('import.merchant-support-scale.') and not k.endswith('.1000.seconds')), None), 0)} s "
-          "for the second step, two batches of 500 at a time, stopped early if over its time budget).")
+          "for the second step, batches of 500, two at a time, stopped early if over its time budget).")
         w("")
         w(head.replace("| Variant", "| Accounts"))
         w(row(str(facts.get("accounts.small", "1000")), small))
