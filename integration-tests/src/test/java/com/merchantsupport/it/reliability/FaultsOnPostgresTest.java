@@ -236,6 +236,8 @@ class FaultsOnPostgresTest {
             assertTrue(o.status() >= 400, "an answer, not a client-side failure: " + o.describe());
             assertFalse(o.showsTrace(), o.describe());
             assertTrue(o.themedPage(), "the realm's themed page, not JSON or a bare error: " + o.describe());
+            // Keycloak's "An internal server error has occurred", in the pack's words (login messages, 5 languages).
+            assertTrue(o.message().contains("Something went wrong on our side"), o.describe());
             assertTrue(o.startedAt() < upAt + TimeUnit.SECONDS.toNanos(30) && o.endedAt() > downAt,
                     "failures only around the outage: " + o.describe());
         }
