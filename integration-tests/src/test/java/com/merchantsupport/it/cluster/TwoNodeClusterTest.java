@@ -37,6 +37,7 @@ import com.merchantsupport.it.support.Mails;
 import com.merchantsupport.it.support.MerchantRealm;
 import com.merchantsupport.it.support.Pages;
 import com.merchantsupport.it.support.PostgresServer;
+import com.merchantsupport.it.support.Shutdown;
 import jakarta.mail.internet.MimeMessage;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -97,18 +98,7 @@ class TwoNodeClusterTest {
     @AfterAll
     void stopCluster() {
         admins.values().forEach(Keycloak::close);
-        for (AutoCloseable c : new AutoCloseable[] {b, a, built, database}) {
-            try {
-                if (c != null) {
-                    c.close();
-                }
-            } catch (Exception e) {
-                // keep closing the rest
-            }
-        }
-        if (mail != null) {
-            mail.stop();
-        }
+        Shutdown.all(b, a, built, database, mail == null ? null : mail::stop);
     }
 
     // ---------------------------------------------------------------------------------------------------

@@ -39,6 +39,7 @@ import com.merchantsupport.it.support.KeycloakNode;
 import com.merchantsupport.it.support.Mails;
 import com.merchantsupport.it.support.MerchantRealm;
 import com.merchantsupport.it.support.PostgresServer;
+import com.merchantsupport.it.support.Shutdown;
 import jakarta.mail.internet.MimeMessage;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -95,18 +96,7 @@ class FaultsOnPostgresTest {
         if (admin != null) {
             admin.close();
         }
-        for (AutoCloseable c : new AutoCloseable[] {node, built, database}) {
-            try {
-                if (c != null) {
-                    c.close();
-                }
-            } catch (Exception e) {
-                // keep closing the rest
-            }
-        }
-        if (mail != null) {
-            mail.stop();
-        }
+        Shutdown.all(node, built, database, mail == null ? null : mail::stop);
     }
 
     private RealmResource realm() {

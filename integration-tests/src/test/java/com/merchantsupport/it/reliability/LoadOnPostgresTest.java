@@ -28,6 +28,7 @@ import com.merchantsupport.it.support.KeycloakNode;
 import com.merchantsupport.it.support.Mails;
 import com.merchantsupport.it.support.MerchantRealm;
 import com.merchantsupport.it.support.PostgresServer;
+import com.merchantsupport.it.support.Shutdown;
 import jakarta.mail.internet.MimeMessage;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -72,18 +73,7 @@ class LoadOnPostgresTest {
 
     @AfterAll
     void stop() {
-        for (AutoCloseable c : new AutoCloseable[] {node, built, database}) {
-            try {
-                if (c != null) {
-                    c.close();
-                }
-            } catch (Exception e) {
-                // keep closing the rest
-            }
-        }
-        if (mail != null) {
-            mail.stop();
-        }
+        Shutdown.all(node, built, database, mail == null ? null : mail::stop);
     }
 
     @Test
