@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.Map;
 
 import com.merchantsupport.it.support.Accounts;
+import com.merchantsupport.it.support.FormBrowser;
+import com.merchantsupport.it.support.Pages;
 import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.core.Response;
 import org.keycloak.representations.idm.AuthenticationExecutionInfoRepresentation;
@@ -30,6 +32,12 @@ final class BrokerRealm {
     static final String STEP = "merchant-verified-email-link";
 
     private BrokerRealm() {
+    }
+
+    /** From the help center's sign-in page: the provider's button, the provider, back to Keycloak. */
+    static FormBrowser signInWithGoogle(FormBrowser browser) {
+        browser.open(Pages.signIn());
+        return browser.open(browser.link("#social-" + ALIAS));
     }
 
     /** Adds the stand-in provider, copying the google provider's flows, sync mode and trust setting. */

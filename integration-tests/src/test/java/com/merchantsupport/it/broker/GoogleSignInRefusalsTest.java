@@ -13,7 +13,6 @@ import com.merchantsupport.it.support.FormBrowser;
 import com.merchantsupport.it.support.Journey;
 import com.merchantsupport.it.support.MerchantRealm;
 import com.merchantsupport.it.support.MerchantSupportServer;
-import com.merchantsupport.it.support.Pages;
 import com.sun.net.httpserver.HttpServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -57,11 +56,6 @@ class GoogleSignInRefusalsTest {
         google.close();
     }
 
-    private static FormBrowser signInWithGoogle(FormBrowser browser) {
-        browser.open(Pages.signIn());
-        return browser.open(browser.link("#social-" + BrokerRealm.ALIAS));
-    }
-
     private static Map<String, String> details(EventRepresentation event) {
         return event.getDetails() == null ? Map.of() : event.getDetails();
     }
@@ -82,7 +76,7 @@ class GoogleSignInRefusalsTest {
         identity.put("hd", "elsewhere.test");
         google.signsInAs(identity);
 
-        FormBrowser browser = signInWithGoogle(new FormBrowser());
+        FormBrowser browser = BrokerRealm.signInWithGoogle(new FormBrowser());
 
         assertOnSignInPageSaying(browser, "This Google (test) account belongs to elsewhere.test, which cannot be used to sign in"
                 + " to the merchant support center.");
@@ -98,7 +92,7 @@ class GoogleSignInRefusalsTest {
         String email = BrokerRealm.forgetAfterTest(realm, Accounts.newEmail("google-personal"));
         google.signsInAs(UpstreamProvider.identity(UpstreamProvider.newSubject(), email, true, "Personal"));
 
-        FormBrowser browser = signInWithGoogle(new FormBrowser().language("fr"));
+        FormBrowser browser = BrokerRealm.signInWithGoogle(new FormBrowser().language("fr"));
 
         assertOnSignInPageSaying(browser, "Seuls les comptes professionnels des organisations autorisées peuvent se connecter ici"
                 + " avec Google (test)");
@@ -114,13 +108,13 @@ class GoogleSignInRefusalsTest {
         identity.put("hd", "Allowed.Test");
         google.signsInAs(identity);
 
-        JsonNode claims = Journey.idTokenClaims(Journey.tokens(Journey.code(signInWithGoogle(new FormBrowser()))));
+        JsonNode claims = Journey.idTokenClaims(Journey.tokens(Journey.code(BrokerRealm.signInWithGoogle(new FormBrowser()))));
         assertEquals(email, claims.get("email").asText());
 
         // The admin narrows the list: the linked account is refused on its next sign-in (post login flow).
         BrokerRealm.updateStep(realm, Map.of("allowedHostedDomains", "other.test"));
         google.signsInAs(identity);
-        FormBrowser browser = signInWithGoogle(new FormBrowser());
+        FormBrowser browser = BrokerRealm.signInWithGoogle(new FormBrowser());
 
         assertOnSignInPageSaying(browser, "belongs to Allowed.Test, which cannot be used to sign in");
         String userId = Accounts.one(realm, email).getId();
@@ -133,7 +127,7 @@ class GoogleSignInRefusalsTest {
         String subject = UpstreamProvider.newSubject();
         google.signsInAs(UpstreamProvider.identity(subject, null, null, "No Email"));
 
-        FormBrowser browser = signInWithGoogle(new FormBrowser());
+        FormBrowser browser = BrokerRealm.signInWithGoogle(new FormBrowser());
 
         assertOnSignInPageSaying(browser, "Your Google (test) account did not share an email address");
         assertTrue(BrokerRealm.eventsFor(realm, subject, "IDENTITY_PROVIDER_FIRST_LOGIN_ERROR").stream()
@@ -144,7 +138,7 @@ class GoogleSignInRefusalsTest {
     void theMerchantCancellingAtGoogleIsBackOnTheSignInPage() {
         google.answersWithError("access_denied");
 
-        FormBrowser browser = signInWithGoogle(new FormBrowser());
+        FormBrowser browser = BrokerRealm.signInWithGoogle(new FormBrowser());
 
         assertOnSignInPageSaying(browser, "Access denied when authenticating with Google (test)");
     }
@@ -153,7 +147,7 @@ class GoogleSignInRefusalsTest {
     void googleAnsweringWithAnErrorIsBackOnTheSignInPage() {
         google.answersWithError("server_error");
 
-        FormBrowser browser = signInWithGoogle(new FormBrowser());
+        FormBrowser browser = BrokerRealm.signInWithGoogle(new FormBrowser());
 
         assertOnSignInPageSaying(browser, "Unexpected error when authenticating with identity provider");
     }
@@ -164,7 +158,7 @@ class GoogleSignInRefusalsTest {
         google.signsInAs(UpstreamProvider.identity(UpstreamProvider.newSubject(), email, true, "Unlucky")).tokenEndpointFails();
         long before = System.currentTimeMillis();
 
-        FormBrowser browser = signInWithGoogle(new FormBrowser());
+        FormBrowser browser = BrokerRealm.signInWithGoogle(new FormBrowser());
 
         assertEquals(502, browser.status(), browser.text());
         assertTrue(browser.text().contains("Unexpected error when authenticating with identity provider"), browser.text());

@@ -73,12 +73,6 @@ class GoogleSignInTest {
         google.close();
     }
 
-    /** From the help center's sign-in page: the provider's button, the provider, back to Keycloak. */
-    private static FormBrowser signInWithGoogle(FormBrowser browser) {
-        browser.open(Pages.signIn());
-        return browser.open(browser.link("#social-" + BrokerRealm.ALIAS));
-    }
-
     private static FormBrowser signInWithPassword(String email, String password) {
         FormBrowser browser = new FormBrowser().open(Pages.signIn());
         return browser.submit("#kc-form-login", Map.of("username", email, "password", password));
@@ -109,7 +103,7 @@ class GoogleSignInTest {
         String subject = UpstreamProvider.newSubject();
         google.signsInAs(UpstreamProvider.identity(subject, email, true, "Ada Lovelace"));
 
-        FormBrowser browser = signInWithGoogle(new FormBrowser());
+        FormBrowser browser = BrokerRealm.signInWithGoogle(new FormBrowser());
 
         JsonNode claims = Journey.idTokenClaims(Journey.tokens(Journey.code(browser)));
         UserRepresentation user = Accounts.one(realm, email);
@@ -148,7 +142,7 @@ class GoogleSignInTest {
         identity.put("family_name", "Hopper");
         google.signsInAs(identity);
 
-        JsonNode claims = Journey.idTokenClaims(Journey.tokens(Journey.code(signInWithGoogle(new FormBrowser()))));
+        JsonNode claims = Journey.idTokenClaims(Journey.tokens(Journey.code(BrokerRealm.signInWithGoogle(new FormBrowser()))));
 
         assertFalse(claims.get("email_verified").asBoolean());
         assertEquals("Grace Hopper", claims.get("name").asText(), "given + family name when the provider sends no name");
@@ -169,7 +163,7 @@ class GoogleSignInTest {
         String googleSpelling = Character.toUpperCase(email.charAt(0)) + email.substring(1).replace("@shop.test", "@Shop.Test");
         google.signsInAs(UpstreamProvider.identity(subject, googleSpelling, true, "Ada From Google"));
 
-        FormBrowser browser = signInWithGoogle(new FormBrowser());
+        FormBrowser browser = BrokerRealm.signInWithGoogle(new FormBrowser());
 
         JsonNode claims = Journey.idTokenClaims(Journey.tokens(Journey.code(browser)));
         assertEquals(userId, claims.get("sub").asText(), "signed in to the existing account");
@@ -189,7 +183,7 @@ class GoogleSignInTest {
         JsonNode withPassword = Journey.idTokenClaims(Journey.tokens(Journey.code(signInWithPassword(email, PASSWORD))));
         assertEquals(userId, withPassword.get("sub").asText());
         google.signsInAs(UpstreamProvider.identity(subject, googleSpelling, true, "Ada From Google"));
-        JsonNode again = Journey.idTokenClaims(Journey.tokens(Journey.code(signInWithGoogle(new FormBrowser()))));
+        JsonNode again = Journey.idTokenClaims(Journey.tokens(Journey.code(BrokerRealm.signInWithGoogle(new FormBrowser()))));
         assertEquals(userId, again.get("sub").asText());
     }
 
@@ -199,12 +193,12 @@ class GoogleSignInTest {
         String renamed = BrokerRealm.forgetAfterTest(realm, Accounts.newEmail("google-renamed"));
         String subject = UpstreamProvider.newSubject();
         google.signsInAs(UpstreamProvider.identity(subject, email, true, "Subject Merchant"));
-        String userId = Journey.idTokenClaims(Journey.tokens(Journey.code(signInWithGoogle(new FormBrowser())))).get("sub").asText();
+        String userId = Journey.idTokenClaims(Journey.tokens(Journey.code(BrokerRealm.signInWithGoogle(new FormBrowser())))).get("sub").asText();
         int firstLogins = BrokerRealm.eventsFor(realm, email, "IDENTITY_PROVIDER_FIRST_LOGIN").size();
 
         // The merchant changed the Google account's address: same subject, other email.
         google.signsInAs(UpstreamProvider.identity(subject, renamed, true, "Subject Merchant"));
-        JsonNode claims = Journey.idTokenClaims(Journey.tokens(Journey.code(signInWithGoogle(new FormBrowser()))));
+        JsonNode claims = Journey.idTokenClaims(Journey.tokens(Journey.code(BrokerRealm.signInWithGoogle(new FormBrowser()))));
 
         assertEquals(userId, claims.get("sub").asText(), "the linked account");
         assertEquals(email, claims.get("email").asText(), "IMPORT sync: the account keeps its email");
@@ -219,7 +213,7 @@ class GoogleSignInTest {
         String userId = BrokerRealm.account(realm, email, PASSWORD, false);
         google.signsInAs(UpstreamProvider.identity(UpstreamProvider.newSubject(), email, true, "Real Owner"));
 
-        FormBrowser browser = signInWithGoogle(new FormBrowser());
+        FormBrowser browser = BrokerRealm.signInWithGoogle(new FormBrowser());
 
         // Keycloak's "Handle Existing Account": confirm, then prove it.
         assertEquals(200, browser.status(), browser.text());
@@ -255,7 +249,7 @@ class GoogleSignInTest {
         String userId = BrokerRealm.account(realm, email, PASSWORD, true);
         google.signsInAs(UpstreamProvider.identity(UpstreamProvider.newSubject(), email, false, "Someone"));
 
-        FormBrowser browser = signInWithGoogle(new FormBrowser());
+        FormBrowser browser = BrokerRealm.signInWithGoogle(new FormBrowser());
 
         assertTrue(browser.text().contains("Account already exists"), browser.text());
         assertTrue(BrokerRealm.links(realm, userId).isEmpty(), "not linked");
@@ -272,11 +266,11 @@ class GoogleSignInTest {
     void aSecondGoogleIdentityWithTheSameEmailIsNotLinkedSilently() {
         String email = BrokerRealm.forgetAfterTest(realm, Accounts.newEmail("google-second"));
         google.signsInAs(UpstreamProvider.identity(UpstreamProvider.newSubject(), email, true, "First Identity"));
-        String userId = Journey.idTokenClaims(Journey.tokens(Journey.code(signInWithGoogle(new FormBrowser())))).get("sub").asText();
+        String userId = Journey.idTokenClaims(Journey.tokens(Journey.code(BrokerRealm.signInWithGoogle(new FormBrowser())))).get("sub").asText();
 
         // Another subject claims the same address: the account is already linked to this provider.
         google.signsInAs(UpstreamProvider.identity(UpstreamProvider.newSubject(), email, true, "Second Identity"));
-        FormBrowser browser = signInWithGoogle(new FormBrowser());
+        FormBrowser browser = BrokerRealm.signInWithGoogle(new FormBrowser());
 
         assertTrue(browser.text().contains("Account already exists"), browser.text());
         assertEquals(1, BrokerRealm.links(realm, userId).size());

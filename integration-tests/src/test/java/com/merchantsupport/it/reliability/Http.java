@@ -2,7 +2,6 @@ package com.merchantsupport.it.reliability;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.net.CookieHandler;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -12,13 +11,12 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Collectors;
 
+import com.merchantsupport.it.support.LocalhostCookies;
 import com.merchantsupport.it.support.Pages;
 import org.jsoup.Jsoup;
 import org.jsoup.nodes.Document;
@@ -35,7 +33,7 @@ final class Http {
     static final String JSON = "application/json";
 
     private final HttpClient client = HttpClient.newBuilder()
-            .cookieHandler(new Jar())
+            .cookieHandler(new LocalhostCookies(Pages.base()))
             .followRedirects(HttpClient.Redirect.NEVER)
             .connectTimeout(Duration.ofSeconds(10))
             .build();
@@ -196,55 +194,5 @@ final class Http {
 
     static String enc(String s) {
         return URLEncoder.encode(s == null ? "" : s, StandardCharsets.UTF_8);
-    }
-
-    /**
-     * Keycloak's cookies are Secure and SameSite=None: browsers send them to http://localhost (a secure context),
-     * Java's CookieManager does not. One host only, which is all these tests talk to.
-     */
-    private static final class Jar extends CookieHandler {
-
-        private final Map<String, String> cookies = new LinkedHashMap<>();
-
-        @Override
-        public synchronized Map<String, List<String>> get(URI uri, Map<String, List<String>> requestHeaders) {
-            if (cookies.isEmpty() || !uri.toString().startsWith(Pages.base())) {
-                return Map.of();
-            }
-            return Map.of("Cookie", List.of(cookies.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
-                    .collect(Collectors.joining("; "))));
-        }
-
-        @Override
-        public synchronized void put(URI uri, Map<String, List<String>> responseHeaders) {
-            responseHeaders.forEach((name, values) -> {
-                if (name != null && name.equalsIgnoreCase("Set-Cookie")) {
-                    values.forEach(this::store);
-                }
-            });
-        }
-
-        private void store(String setCookie) {
-            String[] parts = setCookie.split(";");
-            int eq = parts[0].indexOf('=');
-            if (eq <= 0) {
-                return;
-            }
-            String name = parts[0].substring(0, eq).trim();
-            String value = parts[0].substring(eq + 1).trim();
-            boolean expired = value.isEmpty();
-            for (int i = 1; i < parts.length; i++) {
-                String attribute = parts[i].trim().toLowerCase(Locale.ROOT);
-                if (attribute.equals("max-age=0") || attribute.startsWith("expires=thu, 01 jan 1970")
-                        || attribute.startsWith("expires=thu, 01-jan-1970")) {
-                    expired = true;
-                }
-            }
-            if (expired) {
-                cookies.remove(name);
-            } else {
-                cookies.put(name, value);
-            }
-        }
     }
 }

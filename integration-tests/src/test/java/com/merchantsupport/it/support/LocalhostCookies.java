@@ -13,13 +13,24 @@ import java.util.stream.Collectors;
  * SameSite=None, which browsers accept on http://localhost (a secure context) but Java's
  * CookieManager does not send over plain HTTP. One host only, which is all these tests talk to.
  */
-final class LocalhostCookies extends CookieHandler {
+public final class LocalhostCookies extends CookieHandler {
 
     private final Map<String, String> cookies = new LinkedHashMap<>();
+    private final String onlyFor;
+
+    /** Sends the cookies with every request, to any port: browsers do not tell localhost's ports apart. */
+    public LocalhostCookies() {
+        this(null);
+    }
+
+    /** Sends them only to URLs under {@code base} (the test server), never to stubs on other ports. */
+    public LocalhostCookies(String base) {
+        this.onlyFor = base;
+    }
 
     @Override
     public synchronized Map<String, List<String>> get(URI uri, Map<String, List<String>> requestHeaders) {
-        if (cookies.isEmpty()) {
+        if (cookies.isEmpty() || (onlyFor != null && !uri.toString().startsWith(onlyFor))) {
             return Map.of();
         }
         String header = cookies.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining("; "));
