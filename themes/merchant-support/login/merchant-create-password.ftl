@@ -8,6 +8,7 @@
         ${msg("merchantCreatePasswordTitle")}
     <#elseif section = "form">
         <@journey.steps current="password"/>
+        <p id="merchant-password-for" class="merchant-account-email">${msg("merchantCreatePasswordFor", merchantEmail!"")}</p>
         <p class="merchant-lead">${msg("merchantCreatePasswordIntro", merchantName!"")}</p>
         <form id="merchant-create-password-form" class="${properties.kcFormClass!}" action="${url.loginAction}" method="post" novalidate="novalidate">
             <input type="text" name="username" value="${username!''}" autocomplete="username" hidden aria-hidden="true" readonly/>

@@ -28,7 +28,7 @@ public final class HelpCenterServer {
         byte[] css = readStyleSheet();
 
         Map<String, Route> routes = Map.of(
-                "/", new HomePage(sessions),
+                "/", new HomePage(sessions, config.issuer()),
                 "/login", new LoginRoute(sessions, oidc, false, secure),
                 "/register", new LoginRoute(sessions, oidc, true, secure),
                 "/oidc/callback", new CallbackRoute(sessions, oidc, config),

@@ -3,6 +3,7 @@ package com.merchantsupport.it.broker;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
@@ -241,6 +242,32 @@ class GoogleSignInTest {
         assertEquals(1, BrokerRealm.links(realm, userId).size());
         assertTrue(Accounts.one(realm, email).isEmailVerified());
         assertTrue(BrokerRealm.events(realm, userId, "FEDERATED_IDENTITY_LINK").size() >= 1);
+    }
+
+    @Test
+    void aWelcomeLinkIsDeadOnceGoogleSignInCompletedTheAccount() {
+        String email = Accounts.newEmail("google-finished");
+        Journey.register(new FormBrowser(), "Form Then Google", email);
+        assertTrue(mail.waitForIncomingEmail(1));
+        String welcomeLink = Mails.welcomeLink(Mails.to(mail.getReceivedMessages(), email).get(0));
+        String userId = Accounts.one(realm, email).getId();
+        google.signsInAs(UpstreamProvider.identity(UpstreamProvider.newSubject(), email, true, "Form Then Google"));
+
+        // The unverified account is linked only once the mailbox is proven through Keycloak's own email.
+        FormBrowser browser = BrokerRealm.signInWithGoogle(new FormBrowser());
+        browser.submit("#kc-register-form", Map.of("submitAction", "linkAccount"));
+        assertTrue(mail.waitForIncomingEmail(2));
+        Matcher link = Mails.to(mail.getReceivedMessages(), email).stream().map(m -> LINK_ACCOUNT_LINK.matcher(Mails.text(m)))
+                .filter(Matcher::find).findFirst().orElseThrow();
+        browser.open(link.group());
+        assertEquals(userId, Journey.idTokenClaims(Journey.tokens(Journey.code(browser))).get("sub").asText());
+        assertEquals(List.of("completed"), Accounts.one(realm, email).getAttributes().get("merchantJourney"));
+
+        FormBrowser late = new FormBrowser().open(welcomeLink);
+        assertEquals(410, late.status(), late.text());
+        assertTrue(late.text().contains("Your account is ready"), late.text());
+        assertNull(late.page().selectFirst("#merchant-create-password-form"));
+        assertTrue(Accounts.credentials(realm, userId).isEmpty(), "still no password: Google is the way in");
     }
 
     @Test

@@ -158,7 +158,8 @@ class TwoNodeClusterTest {
         FormBrowser phone = new FormBrowser().via(PUBLIC, b.base()).open(link);
         assertTrue(phone.text().contains("Create your password"), phone.text());
         phone.submit("#merchant-create-password-form", Map.of("password-new", PASSWORD, "password-confirm", PASSWORD));
-        assertEquals(email, Journey.idTokenClaims(Journey.tokensAt(b.base(), Journey.code(phone))).get("email").asText());
+        assertEquals(email, Journey.idTokenClaims(Journey.tokensAt(b.base(),
+                Journey.signInAgainFromHomeAt(phone, PUBLIC, "phone-own-state"))).get("email").asText());
 
         FormBrowser again = new FormBrowser().via(PUBLIC, a.base()).open(link);
         assertEquals(410, again.status(), again.text());
@@ -169,6 +170,42 @@ class TwoNodeClusterTest {
         assertEquals(410, newLink.status(), newLink.text());
         assertTrue(newLink.text().contains("Your password is already created"), newLink.text());
         assertEquals(1, Mails.to(mail.getReceivedMessages(), email).size(), "no new link once the password exists");
+    }
+
+    @Test
+    @Order(3)
+    void theSameLinkPostedOnBothNodesAtTheSameInstantSignsInOnce() throws Exception {
+        ExecutorService both = Executors.newFixedThreadPool(2);
+        try {
+            for (int round = 0; round < 5; round++) {
+                String email = newEmail("race" + round);
+                registerVia(a, "Racing Cluster", email);
+                String link = Mails.welcomeLink(awaitMails(email, 1).get(0));
+                FormBrowser onA = new FormBrowser().via(PUBLIC, a.base()).open(link);
+                FormBrowser onB = new FormBrowser().via(PUBLIC, b.base()).open(link);
+                java.util.concurrent.CyclicBarrier together = new java.util.concurrent.CyclicBarrier(2);
+                List<Future<FormBrowser>> posts = new ArrayList<>();
+                for (FormBrowser browser : List.of(onA, onB)) {
+                    posts.add(both.submit(() -> {
+                        together.await();
+                        return browser.submit("#merchant-create-password-form", Map.of("password-new", PASSWORD, "password-confirm", PASSWORD));
+                    }));
+                }
+                int signedIn = 0;
+                for (Future<FormBrowser> post : posts) {
+                    FormBrowser browser = post.get();
+                    if (MerchantRealm.atHelpCenter(browser.location())) {
+                        signedIn++;
+                    } else {
+                        assertEquals(410, browser.status(), browser.text());
+                        assertTrue(browser.text().contains("Your password is already created"), browser.text());
+                    }
+                }
+                assertEquals(1, signedIn, "round " + round + ": exactly one node signed the merchant in");
+            }
+        } finally {
+            both.shutdownNow();
+        }
     }
 
     @Test

@@ -197,6 +197,7 @@ class MerchantPagesBrowserTest {
 
         // Create your password, a mistake first
         browser.open(link).waitFor("#merchant-create-password-form");
+        assertTrue(browser.find("#merchant-password-for").getText().contains(newMerchant), "the page names the account's address");
         page("create-password", "merchantCreatePasswordTitle", "password");
         browser.find("#password-new").sendKeys(PASSWORD);
         browser.find("#password-confirm").sendKeys(PASSWORD + "x");
@@ -256,6 +257,14 @@ class MerchantPagesBrowserTest {
         browser.open(lateLink).waitFor("#merchant-link-problem[data-problem=expired]");
         page("link-expired", "merchantLink_expired_title", "mailbox");
         timeOffSet.set(0);
+
+        // A link replaced by a newer one (registering again sent another)
+        try (var ignored = MailboxStepConfig.change(realm, Map.of("resendPerMinute", "10"))) {
+            Journey.register(new FormBrowser().language(language), "Late Merchant", late);
+        }
+        browser.open(lateLink).waitFor("#merchant-link-problem[data-problem=replaced]");
+        assertTrue(browser.driver.findElements(org.openqa.selenium.By.id("merchant-new-link")).size() == 1, "a new link is offered");
+        page("link-replaced", "merchantLink_replaced_title", "mailbox");
 
         assertTrue(accessibility.isEmpty(), "axe-core " + Axe.version() + " (serious, critical), " + language + ":\n"
                 + String.join("\n", accessibility));

@@ -19,7 +19,7 @@ import org.jsoup.nodes.Element;
 
 /**
  * A browser without JavaScript: keeps cookies, follows redirects inside Keycloak, stops at the help
- * center's redirect URI (so a test can read the authorization code), and parses pages with jsoup.
+ * center (its redirect URI, so a test can read the authorization code, or its Home URL), and parses pages with jsoup.
  */
 public final class FormBrowser implements AutoCloseable {
 
@@ -90,8 +90,8 @@ public final class FormBrowser implements AutoCloseable {
             int hops = 0;
             while (last.statusCode() / 100 == 3 && hops++ < 10) {
                 URI next = built.uri().resolve(last.headers().firstValue("Location").orElseThrow());
-                if (next.toString().startsWith(MerchantRealm.HELP_CENTER_REDIRECT_URI)) {
-                    break; // the help center's callback: the test reads the code from here
+                if (MerchantRealm.atHelpCenter(next.toString())) {
+                    break; // the help center (its callback, its Home URL): the test reads where it was sent
                 }
                 built = headers(HttpRequest.newBuilder(URI.create(routed(next.toString())))).timeout(Duration.ofSeconds(30)).GET().build();
                 last = http.send(built, HttpResponse.BodyHandlers.ofString());

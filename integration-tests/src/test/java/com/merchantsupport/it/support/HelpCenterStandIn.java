@@ -18,7 +18,8 @@ import org.keycloak.testframework.realm.ManagedRealm;
 /**
  * The help center stand-in (help-center-demo's jar) as its own process, signing in through the
  * realm's merchant-support-center client, as a deployer runs it. Its callback is added to the client's
- * redirect URIs for the test and removed afterwards, and its origin to the realm's Content-Security-Policy
+ * redirect URIs for the test and removed afterwards, its home page is the client's Home URL meanwhile (where a
+ * welcome link finished in another browser sends the merchant), and its origin to the realm's Content-Security-Policy
  * form-action (Chromium checks the redirect to the callback after a form against it), as a deployer does for
  * each help center.
  */
@@ -30,11 +31,13 @@ public final class HelpCenterStandIn implements AutoCloseable {
     private final Process process;
     private final ManagedRealm realm;
     private final List<String> originalRedirects;
+    private final String originalHome;
 
-    private HelpCenterStandIn(Process process, ManagedRealm realm, List<String> originalRedirects) {
+    private HelpCenterStandIn(Process process, ManagedRealm realm, List<String> originalRedirects, String originalHome) {
         this.process = process;
         this.realm = realm;
         this.originalRedirects = originalRedirects;
+        this.originalHome = originalHome;
     }
 
     public static HelpCenterStandIn start(ManagedRealm realm) throws Exception {
@@ -43,6 +46,8 @@ public final class HelpCenterStandIn implements AutoCloseable {
         List<String> withStandIn = new ArrayList<>(original);
         withStandIn.add(URL + "/oidc/callback");
         client.setRedirectUris(withStandIn);
+        String originalHome = client.getBaseUrl();
+        client.setBaseUrl(URL + "/");
         realm.admin().clients().get(client.getId()).update(client);
         allowFormAction(realm, URL);
 
@@ -55,7 +60,7 @@ public final class HelpCenterStandIn implements AutoCloseable {
         builder.environment().put("KEYCLOAK_ISSUER", Pages.realmUrl());
         builder.environment().put("HELP_CENTER_CLIENT_ID", MerchantRealm.HELP_CENTER_CLIENT);
         builder.environment().put("HELP_CENTER_CLIENT_SECRET", MerchantRealm.helpCenterSecret());
-        HelpCenterStandIn standIn = new HelpCenterStandIn(builder.start(), realm, original);
+        HelpCenterStandIn standIn = new HelpCenterStandIn(builder.start(), realm, original, originalHome);
         HttpClient http = HttpClient.newHttpClient();
         for (int i = 0; i < 100; i++) {
             try {
@@ -76,6 +81,7 @@ public final class HelpCenterStandIn implements AutoCloseable {
         process.destroy();
         ClientRepresentation client = realm.admin().clients().findByClientId(MerchantRealm.HELP_CENTER_CLIENT).get(0);
         client.setRedirectUris(originalRedirects);
+        client.setBaseUrl(originalHome);
         realm.admin().clients().get(client.getId()).update(client);
         allowFormAction(realm, null);
     }

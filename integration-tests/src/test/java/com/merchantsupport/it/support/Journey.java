@@ -57,6 +57,34 @@ public final class Journey {
         throw new AssertionError("no code in " + location);
     }
 
+    /**
+     * The end of a welcome link opened in another browser than the one that registered: Keycloak sends it to the
+     * help center's Home URL with no code (nothing of the registering browser's request is replayed); the help
+     * center then starts its own sign-in, with its own {@code state}, which the new SSO session answers without a
+     * page. Returns the code of that sign-in, after checking its callback carries that {@code state}.
+     */
+    public static String signInAgainFromHome(FormBrowser browser, String state) {
+        return signInAgainFromHomeAt(browser, Pages.base(), state);
+    }
+
+    /** The same on another server (a node of a cluster, a server on PostgreSQL). */
+    public static String signInAgainFromHomeAt(FormBrowser browser, String base, String state) {
+        String location = browser.location();
+        if (!MerchantRealm.atHelpCenter(location) || location.startsWith(MerchantRealm.HELP_CENTER_REDIRECT_URI)) {
+            throw new AssertionError("not sent to the help center's Home URL; at " + browser.url() + " (" + browser.status()
+                    + ") -> " + location + ":\n" + browser.text());
+        }
+        if (URI.create(location).getRawQuery() != null && URI.create(location).getRawQuery().contains("code=")) {
+            throw new AssertionError("a code was sent to the Home URL: " + location);
+        }
+        browser.open(Pages.signInAt(base, "state=" + state));
+        String callback = browser.location();
+        if (callback == null || !callback.contains("state=" + state)) {
+            throw new AssertionError("the callback does not carry this browser's own state " + state + ": " + callback);
+        }
+        return code(browser);
+    }
+
     /** The help center's back-channel: code + PKCE verifier + client secret, for tokens. */
     public static JsonNode tokens(String code) {
         return tokensAt(Pages.base(), code);

@@ -3,6 +3,7 @@ package com.merchantsupport.it.support;
 import java.util.HashMap;
 import java.util.Map;
 
+import org.keycloak.admin.client.resource.RealmResource;
 import org.keycloak.representations.idm.AuthenticationExecutionInfoRepresentation;
 import org.keycloak.representations.idm.AuthenticatorConfigRepresentation;
 import org.keycloak.testframework.realm.ManagedRealm;
@@ -13,24 +14,29 @@ import org.keycloak.testframework.realm.ManagedRealm;
  */
 public final class MailboxStepConfig implements AutoCloseable {
 
-    private final ManagedRealm realm;
+    private final RealmResource realm;
     private final AuthenticatorConfigRepresentation original;
 
-    private MailboxStepConfig(ManagedRealm realm, AuthenticatorConfigRepresentation original) {
+    private MailboxStepConfig(RealmResource realm, AuthenticatorConfigRepresentation original) {
         this.realm = realm;
         this.original = original;
     }
 
     public static MailboxStepConfig change(ManagedRealm realm, Map<String, String> settings) {
-        AuthenticationExecutionInfoRepresentation execution = realm.admin().flows().getExecutions("merchant registration").stream()
+        return change(realm.admin(), settings);
+    }
+
+    /** The same on a server the test started itself (a node on PostgreSQL). */
+    public static MailboxStepConfig change(RealmResource realm, Map<String, String> settings) {
+        AuthenticationExecutionInfoRepresentation execution = realm.flows().getExecutions("merchant registration").stream()
                 .filter(e -> "merchant-check-your-mailbox".equals(e.getProviderId()))
                 .findFirst().orElseThrow();
-        AuthenticatorConfigRepresentation config = realm.admin().flows().getAuthenticatorConfig(execution.getAuthenticationConfig());
+        AuthenticatorConfigRepresentation config = realm.flows().getAuthenticatorConfig(execution.getAuthenticationConfig());
         AuthenticatorConfigRepresentation original = copy(config);
         Map<String, String> changed = new HashMap<>(config.getConfig());
         changed.putAll(settings);
         config.setConfig(changed);
-        realm.admin().flows().updateAuthenticatorConfig(config.getId(), config);
+        realm.flows().updateAuthenticatorConfig(config.getId(), config);
         return new MailboxStepConfig(realm, original);
     }
 
@@ -44,6 +50,6 @@ public final class MailboxStepConfig implements AutoCloseable {
 
     @Override
     public void close() {
-        realm.admin().flows().updateAuthenticatorConfig(original.getId(), original);
+        realm.flows().updateAuthenticatorConfig(original.getId(), original);
     }
 }

@@ -5,9 +5,16 @@ public final class MerchantRealm {
 
     public static final String NAME = "merchant-support";
     public static final String HELP_CENTER_CLIENT = "merchant-support-center";
-    public static final String HELP_CENTER_REDIRECT_URI = "http://127.0.0.1:8500/callback/oauth";
+    /** The help center's origin and Home URL in the tests (HELP_CENTER_URL). */
+    public static final String HELP_CENTER_URL = "http://127.0.0.1:8500";
+    public static final String HELP_CENTER_REDIRECT_URI = HELP_CENTER_URL + "/callback/oauth";
 
     private MerchantRealm() {
+    }
+
+    /** Whether a URL is the help center's (any path, with or without one): where Keycloak hands the merchant back. */
+    public static boolean atHelpCenter(String url) {
+        return url != null && (url.equals(HELP_CENTER_URL) || url.startsWith(HELP_CENTER_URL + "/") || url.startsWith(HELP_CENTER_URL + "?"));
     }
 
     public static String helpCenterSecret() {

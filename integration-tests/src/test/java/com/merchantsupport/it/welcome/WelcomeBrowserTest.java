@@ -25,7 +25,12 @@ import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
-/** From the email's link to "Welcome, NAME!" at the help center, in a real Chromium (another browser). */
+/**
+ * From the email's link to "Welcome, NAME!" at the help center, in a real Chromium (another browser than the one
+ * that registered). The link replays nothing of the laptop's sign-in: Keycloak sends the phone to the help center's
+ * Home URL, the stand-in starts its own sign-in there (its own state, kept in the phone's cookie), and its callback
+ * accepts only that state, so reaching "Welcome" shows the callback carried the phone's own state.
+ */
 @KeycloakIntegrationTest(config = MerchantSupportServer.class)
 class WelcomeBrowserTest {
 
@@ -54,6 +59,7 @@ class WelcomeBrowserTest {
                 WebDriverWait wait = new WebDriverWait(phone, Duration.ofSeconds(20));
                 wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("password-new")));
                 assertEquals("Create your password", phone.findElement(By.id("kc-page-title")).getText().trim());
+                assertEquals("Create the password for " + email, phone.findElement(By.id("merchant-password-for")).getText().trim());
                 Chromium.screenshot(phone, "create-password-en");
 
                 phone.findElement(By.id("password-new")).sendKeys("a-Good-password-2026");

@@ -72,7 +72,7 @@ class WelcomeLinkLimitsTest {
 
             FormBrowser phone = new FormBrowser().open(newLink);
             phone.submit("#merchant-create-password-form", Map.of("password-new", PASSWORD, "password-confirm", PASSWORD));
-            assertTrue(Journey.idTokenClaims(Journey.tokens(Journey.code(phone))).get("email_verified").asBoolean());
+            assertTrue(Journey.idTokenClaims(Journey.tokens(Journey.signInAgainFromHome(phone, "late-own-state"))).get("email_verified").asBoolean());
         }
     }
 

@@ -6,6 +6,7 @@ import com.merchantsupport.keycloak.journey.FlowSettings;
 import com.merchantsupport.keycloak.journey.MerchantAccount;
 import com.merchantsupport.keycloak.journey.SendLimit;
 import com.merchantsupport.keycloak.journey.StatelessProviderFactory;
+import com.merchantsupport.keycloak.welcome.WelcomeLink;
 import com.merchantsupport.keycloak.welcome.WelcomeMail;
 import com.merchantsupport.keycloak.welcome.WelcomeSettings;
 import jakarta.ws.rs.core.MultivaluedMap;
@@ -36,7 +37,7 @@ import org.keycloak.sessions.AuthenticationSessionModel;
  */
 public class CheckYourMailboxAuthenticator implements Authenticator {
 
-    public static final String PROVIDER_ID = "merchant-check-your-mailbox";
+    public static final String PROVIDER_ID = MerchantAccount.CHECK_YOUR_MAILBOX_STEP;
     static final String MAILBOX_TEMPLATE = "merchant-check-mailbox.ftl";
     static final String ALREADY_USED_TEMPLATE = "merchant-already-used.ftl";
 
@@ -60,14 +61,6 @@ public class CheckYourMailboxAuthenticator implements Authenticator {
             return;
         }
         UserModel existing = user(context, authSession.getAuthNote(RegistrationNotes.EXISTING_ACCOUNT));
-        if (existing == null && authSession.getAuthNote(RegistrationNotes.SAME_EMAIL_IN_PROGRESS) != null) {
-            existing = byEmail(context);
-            if (existing == null) {
-                // The simultaneous registration of this address sends its welcome email to this mailbox.
-                context.challenge(mailbox(context, MailboxStatus.SENT));
-                return;
-            }
-        }
         if (existing == null) {
             // Reached without the form (a bookmarked URL, say): back to the form.
             context.resetFlow();
@@ -113,9 +106,6 @@ public class CheckYourMailboxAuthenticator implements Authenticator {
         if (account == null) {
             account = user(context, authSession.getAuthNote(RegistrationNotes.EXISTING_ACCOUNT));
         }
-        if (account == null && authSession.getAuthNote(RegistrationNotes.SAME_EMAIL_IN_PROGRESS) != null) {
-            account = byEmail(context);
-        }
         if (account == null) {
             context.resetFlow();
             return;
@@ -139,8 +129,8 @@ public class CheckYourMailboxAuthenticator implements Authenticator {
                     .detail(WelcomeMail.STEP_DETAIL, step).detail(Details.REASON, "resend_limit").error("too_many_emails");
             return MailboxStatus.LIMITED;
         }
-        WelcomeMail.Outcome outcome = WelcomeMail.send(context.getSession(), realm, user,
-                context.getAuthenticationSession(), context.getEvent(), step);
+        WelcomeMail.Outcome outcome = WelcomeLink.of(context.getSession())
+                .send(user, context.getAuthenticationSession(), context.getEvent(), step);
         if (outcome == WelcomeMail.Outcome.SENT) {
             return ok;
         }
@@ -183,11 +173,6 @@ public class CheckYourMailboxAuthenticator implements Authenticator {
 
     private static FlowSettings settings(AuthenticationFlowContext context) {
         return FlowSettings.of(context.getAuthenticatorConfig());
-    }
-
-    private static UserModel byEmail(AuthenticationFlowContext context) {
-        String email = context.getAuthenticationSession().getAuthNote(RegistrationNotes.EMAIL);
-        return email == null ? null : context.getSession().users().getUserByEmail(context.getRealm(), email);
     }
 
     private static UserModel user(AuthenticationFlowContext context, String id) {

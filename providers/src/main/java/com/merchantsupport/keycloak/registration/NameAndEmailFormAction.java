@@ -5,6 +5,7 @@ import java.util.Locale;
 
 import com.merchantsupport.keycloak.journey.MerchantAccount;
 import com.merchantsupport.keycloak.journey.StatelessProviderFactory;
+import com.merchantsupport.keycloak.welcome.WelcomeLink;
 import jakarta.ws.rs.core.MultivaluedHashMap;
 import jakarta.ws.rs.core.MultivaluedMap;
 import org.keycloak.authentication.FormAction;
@@ -57,7 +58,6 @@ public class NameAndEmailFormAction implements FormAction {
 
         AuthenticationSessionModel authSession = context.getAuthenticationSession();
         authSession.removeAuthNote(RegistrationNotes.EXISTING_ACCOUNT);
-        authSession.removeAuthNote(RegistrationNotes.SAME_EMAIL_IN_PROGRESS);
         authSession.removeAuthNote(RegistrationNotes.MAILBOX_SHOWN);
         authSession.setAuthNote(RegistrationNotes.EMAIL, email);
         UserModel existing = context.getSession().users().getUserByEmail(context.getRealm(), email);
@@ -123,6 +123,7 @@ public class NameAndEmailFormAction implements FormAction {
         user.setEmailVerified(false);
         rememberLocale(context, user);
         MerchantAccount.markAwaitingPassword(user);
+        WelcomeLink.of(context.getSession()).accountCreated(user);
         authSession.setAuthNote(RegistrationNotes.NEW_ACCOUNT, user.getId());
 
         context.getEvent().user(user)

@@ -7,8 +7,6 @@ final class RegistrationNotes {
     static final String NEW_ACCOUNT = "merchant.registration.new-account";
     /** The account that already had the typed email. */
     static final String EXISTING_ACCOUNT = "merchant.registration.existing-account";
-    /** Another registration of the same address is being written right now (simultaneous submits). */
-    static final String SAME_EMAIL_IN_PROGRESS = "merchant.registration.same-email-in-progress";
     /** The address as typed (normalized), shown on the "check your mailbox" page. */
     static final String EMAIL = "merchant.registration.email";
     /** What the "check your mailbox" page said once its email went out: showing it again sends nothing. */

@@ -6,26 +6,45 @@ import com.merchantsupport.keycloak.journey.MerchantAccount;
 import com.merchantsupport.keycloak.journey.StatelessProviderFactory;
 import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
+import org.keycloak.OAuth2Constants;
+import org.keycloak.authentication.AuthenticationProcessor;
 import org.keycloak.authentication.InitiatedActionSupport;
 import org.keycloak.authentication.RequiredActionContext;
+import org.keycloak.authentication.RequiredActionContextResult;
 import org.keycloak.authentication.RequiredActionFactory;
 import org.keycloak.authentication.RequiredActionProvider;
 import org.keycloak.events.Details;
 import org.keycloak.events.Errors;
 import org.keycloak.events.EventBuilder;
 import org.keycloak.events.EventType;
+import org.keycloak.models.ClientModel;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.ModelException;
+import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserCredentialModel;
 import org.keycloak.models.UserModel;
 import org.keycloak.models.credential.PasswordCredentialModel;
 import org.keycloak.models.utils.FormMessage;
+import org.keycloak.policy.PasswordPolicyManagerProvider;
+import org.keycloak.policy.PolicyError;
+import org.keycloak.protocol.oidc.OIDCLoginProtocol;
+import org.keycloak.protocol.oidc.utils.OIDCResponseType;
+import org.keycloak.services.Urls;
+import org.keycloak.services.managers.AuthenticationManager;
+import org.keycloak.services.managers.AuthenticationSessionManager;
+import org.keycloak.services.managers.ClientSessionCode;
 import org.keycloak.services.messages.Messages;
+import org.keycloak.services.resources.LoginActionsService;
+import org.keycloak.sessions.AuthenticationSessionCompoundId;
+import org.keycloak.sessions.AuthenticationSessionModel;
+import org.keycloak.sessions.RootAuthenticationSessionModel;
 
 /**
- * "Create your password": the last step of sign-up. Unlike UPDATE_PASSWORD (which keeps its meaning
- * for resets an admin forces), it speaks to a merchant who never had a password, and records that the
- * journey is complete.
+ * "Create your password": the last step of sign-up. Unlike UPDATE_PASSWORD (which keeps its meaning for resets
+ * an admin forces), it speaks to a merchant who never had a password, names the account it is for, and is where
+ * the welcome link takes effect: the POST (on Keycloak's own required-action endpoint, bound to the browser's
+ * authentication session) spends the link, verifies the email, creates the password and completes the journey,
+ * all in one transaction. Opening the link ({@link #open}) only shows this page.
  */
 public class CreatePasswordRequiredAction implements RequiredActionProvider {
 
@@ -33,6 +52,87 @@ public class CreatePasswordRequiredAction implements RequiredActionProvider {
     static final String TEMPLATE = "merchant-create-password.ftl";
     static final String FIELD_PASSWORD = "password-new";
     static final String FIELD_CONFIRM = "password-confirm";
+    /** The welcome link this authentication session was opened with. */
+    static final String LINK_NOTE = "merchant.welcome.link";
+
+    /**
+     * A fresh link was opened: "Create your password" in this one response. In the browser that registered
+     * (while its authentication session lives) the page continues that session, so the end answers the help
+     * center's original request; anywhere else a new session ends at the help center's Home URL, where the help
+     * center starts a sign-in of its own that the new SSO session answers without a page.
+     */
+    static Response open(KeycloakSession session, WelcomeLink.Check link) {
+        RealmModel realm = session.getContext().getRealm();
+        UserModel user = link.user();
+        AuthenticationSessionModel authSession = registeringSession(session, realm, link.token());
+        if (authSession == null) {
+            ClientModel client = link.token().getIssuedFor() == null ? null : realm.getClientByClientId(link.token().getIssuedFor());
+            if (client == null || !client.isEnabled()) {
+                return LinkPages.of(session, new WelcomeLink.Check(WelcomeLink.State.UNAVAILABLE, link.key(), link.token(), user));
+            }
+            authSession = newSession(session, realm, client);
+        }
+        authSession.setAuthenticatedUser(user);
+        authSession.setAuthNote(LINK_NOTE, link.key());
+        authSession.addRequiredAction(PROVIDER_ID);
+        new ClientSessionCode<>(session, realm, authSession).setAction(AuthenticationSessionModel.Action.REQUIRED_ACTIONS.name());
+        authSession.setAuthNote(AuthenticationProcessor.CURRENT_FLOW_PATH, LoginActionsService.REQUIRED_ACTION);
+        session.getContext().setAuthenticationSession(authSession);
+        session.getContext().setClient(authSession.getClient());
+
+        RequiredActionFactory factory = (RequiredActionFactory) session.getKeycloakSessionFactory()
+                .getProviderFactory(RequiredActionProvider.class, PROVIDER_ID);
+        EventBuilder event = new EventBuilder(realm, session, session.getContext().getConnection()).event(EventType.CUSTOM_REQUIRED_ACTION);
+        RequiredActionContextResult context = new RequiredActionContextResult(authSession, realm, event, session,
+                session.getContext().getHttpRequest(), user, factory);
+        context.challenge(page(context, List.of()));
+        authSession.setAuthNote(AuthenticationProcessor.CURRENT_AUTHENTICATION_EXECUTION, PROVIDER_ID);
+        return context.getChallenge();
+    }
+
+    /** The registering browser's own session for this link, found through its cookie; null anywhere else. */
+    private static AuthenticationSessionModel registeringSession(KeycloakSession session, RealmModel realm, WelcomeLinkToken token) {
+        String compound = token.getCompoundAuthenticationSessionId();
+        if (compound == null) {
+            return null;
+        }
+        AuthenticationSessionCompoundId id;
+        try {
+            id = AuthenticationSessionCompoundId.encoded(compound);
+        } catch (RuntimeException odd) {
+            return null;
+        }
+        RootAuthenticationSessionModel root = new AuthenticationSessionManager(session).getCurrentRootAuthenticationSession(realm);
+        if (root == null || !root.getId().equals(id.getRootSessionId())) {
+            return null;
+        }
+        ClientModel client = realm.getClientById(id.getClientUUID());
+        return client == null ? null : root.getAuthenticationSession(client, id.getTabId());
+    }
+
+    /** Another browser: a session that ends at the help center's Home URL with no code (response_type none). */
+    private static AuthenticationSessionModel newSession(KeycloakSession session, RealmModel realm, ClientModel client) {
+        AuthenticationSessionManager manager = new AuthenticationSessionManager(session);
+        RootAuthenticationSessionModel root = manager.getCurrentRootAuthenticationSession(realm);
+        if (root == null) {
+            root = manager.createAuthenticationSession(realm, true);
+        }
+        AuthenticationSessionModel authSession = root.createAuthenticationSession(client);
+        authSession.setAction(AuthenticationSessionModel.Action.AUTHENTICATE.name());
+        authSession.setProtocol(OIDCLoginProtocol.LOGIN_PROTOCOL);
+        String home = LinkPages.homeUrl(session, realm, client.getClientId());
+        if (home == null) {
+            // No Home URL to go to: Keycloak's "account updated" page ends the journey.
+            authSession.setAuthNote(AuthenticationManager.END_AFTER_REQUIRED_ACTIONS, "true");
+        } else {
+            authSession.setRedirectUri(home);
+            authSession.setClientNote(OIDCLoginProtocol.REDIRECT_URI_PARAM, home);
+            authSession.setClientNote(OIDCLoginProtocol.RESPONSE_TYPE_PARAM, OIDCResponseType.NONE);
+            authSession.setClientNote(OIDCLoginProtocol.ISSUER, Urls.realmIssuer(session.getContext().getUri().getBaseUri(), realm.getName()));
+            authSession.setClientNote(OAuth2Constants.SCOPE, OAuth2Constants.SCOPE_OPENID);
+        }
+        return authSession;
+    }
 
     @Override
     public InitiatedActionSupport initiatedActionSupport() {
@@ -46,28 +146,46 @@ public class CreatePasswordRequiredAction implements RequiredActionProvider {
 
     @Override
     public void requiredActionChallenge(RequiredActionContext context) {
-        context.challenge(page(context, List.of()));
+        String key = context.getAuthenticationSession().getAuthNote(LINK_NOTE);
+        if (key == null) {
+            // Reached by a sign-in, not a link (the action was added by hand): a complete account has nothing to create.
+            if (MerchantAccount.isComplete(context.getUser())) {
+                context.success();
+            } else {
+                context.challenge(page(context, List.of()));
+            }
+            return;
+        }
+        WelcomeLink.Check link = WelcomeLink.of(context.getSession()).check(key);
+        context.challenge(usable(link, context.getUser()) ? page(context, List.of()) : LinkPages.of(context.getSession(), link));
     }
 
     @Override
     public void processAction(RequiredActionContext context) {
+        KeycloakSession session = context.getSession();
         UserModel user = context.getUser();
-        MultivaluedMap<String, String> form = context.getHttpRequest().getDecodedFormParameters();
-        String password = form.getFirst(FIELD_PASSWORD);
-        String confirmation = form.getFirst(FIELD_CONFIRM);
+        String key = context.getAuthenticationSession().getAuthNote(LINK_NOTE);
+        WelcomeLink links = WelcomeLink.of(session);
+        WelcomeLink.Check link = key == null ? null : links.check(key);
 
         EventBuilder created = context.getEvent().clone().event(EventType.UPDATE_CREDENTIAL)
                 .detail(Details.CREDENTIAL_TYPE, PasswordCredentialModel.TYPE)
                 .detail(WelcomeMail.STEP_DETAIL, "password-created");
         EventBuilder refused = created.clone().event(EventType.UPDATE_CREDENTIAL_ERROR);
 
-        if (MerchantAccount.hasPassword(user)) {
-            // The same link was used to finish in another tab or browser: it works once, not twice.
-            refused.detail(Details.REASON, "link_already_used").error(Errors.NOT_ALLOWED);
-            context.challenge(LinkPages.used(context.getSession(), context.getRealm(),
-                    context.getAuthenticationSession().getClient().getClientId()));
+        if (link != null && !usable(link, user)) {
+            // Replaced, used in another browser, expired or completed another way since the page was shown.
+            refused.detail(Details.REASON, link.state().name().toLowerCase(java.util.Locale.ROOT)).error(link.state().eventError());
+            context.challenge(LinkPages.of(session, link));
             return;
         }
+        if (link == null && MerchantAccount.isComplete(user)) {
+            context.success();
+            return;
+        }
+        MultivaluedMap<String, String> form = context.getHttpRequest().getDecodedFormParameters();
+        String password = form.getFirst(FIELD_PASSWORD);
+        String confirmation = form.getFirst(FIELD_CONFIRM);
         if (password == null || password.isEmpty()) {
             refused.error(Errors.PASSWORD_MISSING);
             context.challenge(page(context, List.of(new FormMessage(FIELD_PASSWORD, Messages.MISSING_PASSWORD))));
@@ -78,26 +196,57 @@ public class CreatePasswordRequiredAction implements RequiredActionProvider {
             context.challenge(page(context, List.of(new FormMessage(FIELD_CONFIRM, Messages.NOTMATCH_PASSWORD))));
             return;
         }
-        try {
-            // The realm's password policy decides; its messages say what to change.
-            user.credentialManager().updateCredential(UserCredentialModel.password(password, false));
-        } catch (ModelException policy) {
+        // The realm's policy first: a link is spent only by a password that will be kept.
+        PolicyError policy = session.getProvider(PasswordPolicyManagerProvider.class).validate(context.getRealm(), user, password);
+        if (policy != null) {
             refused.detail(Details.REASON, policy.getMessage()).error(Errors.PASSWORD_REJECTED);
             context.challenge(page(context, List.of(new FormMessage(FIELD_PASSWORD, policy.getMessage(), policy.getParameters()))));
             return;
         }
+        if (link != null && !links.spend(link)) {
+            // Another request spent it a moment ago (a second browser, a double click): it won, this one changes nothing.
+            WelcomeLink.Check now = links.check(key);
+            WelcomeLink.Check shown = now.state() == WelcomeLink.State.FRESH
+                    ? new WelcomeLink.Check(WelcomeLink.State.USED, key, now.token(), now.user()) : now;
+            refused.detail(Details.REASON, "raced").error(shown.state().eventError());
+            context.challenge(LinkPages.of(session, shown));
+            return;
+        }
+        try {
+            user.credentialManager().updateCredential(UserCredentialModel.password(password, false));
+        } catch (ModelException rejected) {
+            // Refused after the spend: undo the whole transaction (the spend with it), so the link still works.
+            session.getTransactionManager().setRollbackOnly();
+            refused.detail(Details.REASON, rejected.getMessage()).error(Errors.PASSWORD_REJECTED);
+            context.challenge(page(context, List.of(new FormMessage(FIELD_PASSWORD, rejected.getMessage(), rejected.getParameters()))));
+            return;
+        }
+        if (link != null) {
+            // The link reached this mailbox and was used: the address is proven.
+            user.setEmailVerified(true);
+            context.getEvent().clone().event(EventType.VERIFY_EMAIL).detail(Details.EMAIL, user.getEmail())
+                    .detail(WelcomeMail.STEP_DETAIL, "link-used").success();
+        }
         MerchantAccount.markCompleted(user);
         created.success();
         context.getEvent().clone().event(EventType.UPDATE_PASSWORD).detail(WelcomeMail.STEP_DETAIL, "password-created").success();
+        context.getAuthenticationSession().removeAuthNote(LINK_NOTE);
         context.success();
     }
 
+    /** Fresh, and for the account this session is signing in. */
+    private static boolean usable(WelcomeLink.Check link, UserModel user) {
+        return link.state() == WelcomeLink.State.FRESH && link.user().getId().equals(user.getId());
+    }
+
     private static Response page(RequiredActionContext context, List<FormMessage> errors) {
+        UserModel user = context.getUser();
         return context.form()
                 .setErrors(errors.isEmpty() ? null : errors)
                 .setAttribute("journeyStep", "password")
-                .setAttribute("merchantName", WelcomeMail.displayName(context.getUser()))
-                .setAttribute("username", context.getUser().getUsername())
+                .setAttribute("merchantName", WelcomeMail.displayName(user))
+                .setAttribute("merchantEmail", user.getEmail())
+                .setAttribute("username", user.getUsername())
                 .createForm(TEMPLATE);
     }
 

@@ -1,6 +1,6 @@
 package com.merchantsupport.keycloak.welcome;
 
-import java.net.URI;
+import java.util.Locale;
 
 import jakarta.ws.rs.core.Response;
 import org.keycloak.forms.login.LoginFormsProvider;
@@ -18,40 +18,67 @@ final class LinkPages {
 
     static final String TEMPLATE = "merchant-link-problem.ftl";
 
-    enum Problem { DAMAGED, USED, EXPIRED, RESENT, RESEND_LIMITED, SEND_FAILED }
+    /** What the page says; the link's states first, then the answers of "send me a new link". */
+    enum Problem {
+        DAMAGED(Response.Status.BAD_REQUEST), UNAVAILABLE(Response.Status.GONE), USED(Response.Status.GONE),
+        COMPLETE(Response.Status.GONE), REPLACED(Response.Status.GONE), EXPIRED(Response.Status.GONE),
+        RESENT(Response.Status.OK), RESEND_LIMITED(Response.Status.TOO_MANY_REQUESTS),
+        SEND_FAILED(Response.Status.SERVICE_UNAVAILABLE);
+
+        final Response.Status status;
+
+        Problem(Response.Status status) {
+            this.status = status;
+        }
+
+        static Problem of(WelcomeLink.State state) {
+            return switch (state) {
+                case DAMAGED -> DAMAGED;
+                case UNAVAILABLE -> UNAVAILABLE;
+                case USED -> USED;
+                case ACCOUNT_COMPLETE -> COMPLETE;
+                case REPLACED -> REPLACED;
+                case EXPIRED -> EXPIRED;
+                case FRESH -> throw new IllegalArgumentException("a fresh link has no problem page");
+            };
+        }
+    }
 
     private LinkPages() {
     }
 
-    static Response used(KeycloakSession session, RealmModel realm, String clientId) {
-        return render(session, realm, clientId, Problem.USED, null, Response.Status.GONE);
+    /** The page for a link that cannot create a password in its state; it offers a new link when one helps. */
+    static Response of(KeycloakSession session, WelcomeLink.Check check) {
+        String clientId = check.token() == null ? null : check.token().getIssuedFor();
+        return render(session, clientId, Problem.of(check.state()), check.state().offersNewLink() ? check.key() : null);
     }
 
-    static Response damaged(KeycloakSession session, RealmModel realm) {
-        return render(session, realm, null, Problem.DAMAGED, null, Response.Status.BAD_REQUEST);
-    }
-
-    static Response render(KeycloakSession session, RealmModel realm, String clientId, Problem problem,
-                           String resendKey, Response.Status status) {
+    static Response render(KeycloakSession session, String clientId, Problem problem, String resendKey) {
+        RealmModel realm = session.getContext().getRealm();
         LoginFormsProvider form = session.getProvider(LoginFormsProvider.class)
-                .setAttribute("linkProblem", problem.name().toLowerCase().replace('_', '-'))
+                .setAttribute("linkProblem", problem.name().toLowerCase(Locale.ROOT).replace('_', '-'))
                 .setAttribute("signInUrl", signInUrl(session, realm, clientId))
-                .setAttribute("journeyStep", problem == Problem.USED ? "welcome" : "mailbox");
+                .setAttribute("journeyStep", problem == Problem.USED || problem == Problem.COMPLETE ? "welcome" : "mailbox");
         if (resendKey != null) {
-            URI baseUri = session.getContext().getUri().getBaseUri();
-            form.setAttribute("resendUrl", WelcomeLinkResource.resendUrl(baseUri, realm));
+            form.setAttribute("resendUrl", WelcomeLink.of(session).resendUrl());
             form.setAttribute("resendKey", resendKey);
         }
         Response page = form.createForm(TEMPLATE);
-        return Response.fromResponse(page).status(status).build();
+        return Response.fromResponse(page).status(problem.status).build();
     }
 
     /** Where "Sign in" goes: the help center the link was made for, else the realm's account page. */
     static String signInUrl(KeycloakSession session, RealmModel realm, String clientId) {
+        String home = homeUrl(session, realm, clientId);
+        return home != null ? home : Urls.accountBase(session.getContext().getUri().getBaseUri()).build(realm.getName()).toString();
+    }
+
+    /** The client's Home URL (its base URL resolved against its root URL), or null. */
+    static String homeUrl(KeycloakSession session, RealmModel realm, String clientId) {
         ClientModel client = clientId == null ? null : realm.getClientByClientId(clientId);
-        if (client != null && client.getBaseUrl() != null) {
+        if (client != null && client.getBaseUrl() != null && !client.getBaseUrl().isBlank()) {
             return ResolveRelative.resolveRelativeUri(session, client.getRootUrl(), client.getBaseUrl());
         }
-        return Urls.accountBase(session.getContext().getUri().getBaseUri()).build(realm.getName()).toString();
+        return null;
     }
 }

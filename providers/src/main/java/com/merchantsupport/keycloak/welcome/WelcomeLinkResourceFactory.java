@@ -10,7 +10,7 @@ public class WelcomeLinkResourceFactory implements RealmResourceProviderFactory,
 
     @Override
     public String getId() {
-        return WelcomeLinkResource.PATH;
+        return WelcomeLink.PATH;
     }
 
     @Override

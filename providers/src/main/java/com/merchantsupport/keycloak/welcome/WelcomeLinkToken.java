@@ -1,74 +1,37 @@
 package com.merchantsupport.keycloak.welcome;
 
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-
+import com.fasterxml.jackson.annotation.JsonProperty;
 import org.keycloak.authentication.actiontoken.DefaultActionToken;
-import org.keycloak.protocol.oidc.OIDCLoginProtocol;
-import org.keycloak.sessions.AuthenticationSessionModel;
 
 /**
- * The link in "Welcome to Merchant Support". It names the account and carries the help center's
- * sign-in request, so that creating the password ends at the help center even when the link is opened
- * in another browser than the one that registered (a phone's mail app, say).
+ * The signed key in "Welcome to Merchant Support"'s link: the account, its email, the link's generation and
+ * expiry, the help center it was made for, and the registering browser's authentication session (so that the
+ * same browser can answer the help center's original request). It carries nothing of that request itself:
+ * whoever holds the link must never replay the registering browser's state, nonce or PKCE challenge.
+ * What a link may do is decided by {@link WelcomeLink}, from the account and its row, never by the token alone.
  */
 public class WelcomeLinkToken extends DefaultActionToken {
 
     /** Also the id of the handler: Keycloak finds a token's handler by its type. */
     public static final String TOKEN_TYPE = "merchant-welcome";
 
-    private static final String OIDC_NOTE_PREFIX = "oidc.";
+    /** Links made before generations existed have none: they count as replaced. */
+    @JsonProperty("gen")
+    private Integer generation;
 
-    /** What the help center sent when the merchant started; enough to answer it with a code. */
-    static final List<String> SIGN_IN_REQUEST_NOTES = List.of(
-            OIDCLoginProtocol.REDIRECT_URI_PARAM,
-            OIDCLoginProtocol.RESPONSE_TYPE_PARAM,
-            OIDCLoginProtocol.RESPONSE_MODE_PARAM,
-            OIDCLoginProtocol.STATE_PARAM,
-            OIDCLoginProtocol.NONCE_PARAM,
-            OIDCLoginProtocol.SCOPE_PARAM,
-            OIDCLoginProtocol.CODE_CHALLENGE_PARAM,
-            OIDCLoginProtocol.CODE_CHALLENGE_METHOD_PARAM,
-            OIDCLoginProtocol.UI_LOCALES_PARAM);
-
-    public WelcomeLinkToken(String userId, String email, int absoluteExpirationInSecs, String clientId,
-                            String compoundAuthenticationSessionId) {
+    WelcomeLinkToken(String userId, String email, int absoluteExpirationInSecs, String clientId,
+                     String compoundAuthenticationSessionId, int generation) {
         super(userId, TOKEN_TYPE, absoluteExpirationInSecs, null, compoundAuthenticationSessionId);
         setEmail(email);
         this.issuedFor = clientId;
+        this.generation = generation;
     }
 
     @SuppressWarnings("unused") // for JSON
     private WelcomeLinkToken() {
     }
 
-    void rememberSignInRequest(AuthenticationSessionModel authSession) {
-        if (authSession == null) {
-            return;
-        }
-        for (String name : SIGN_IN_REQUEST_NOTES) {
-            String value = authSession.getClientNote(name);
-            if (value != null && !value.isBlank()) {
-                setNote(OIDC_NOTE_PREFIX + name, value);
-            }
-        }
-    }
-
-    void rememberSignInRequestNote(String name, String value) {
-        if (SIGN_IN_REQUEST_NOTES.contains(name)) {
-            setNote(OIDC_NOTE_PREFIX + name, value);
-        }
-    }
-
-    Map<String, String> signInRequest() {
-        Map<String, String> request = new LinkedHashMap<>();
-        for (String name : SIGN_IN_REQUEST_NOTES) {
-            String value = getNote(OIDC_NOTE_PREFIX + name);
-            if (value != null) {
-                request.put(name, value);
-            }
-        }
-        return request;
+    Integer generation() {
+        return generation;
     }
 }

@@ -1,12 +1,10 @@
 package com.merchantsupport.keycloak.welcome;
 
-import java.net.URI;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 import org.jboss.logging.Logger;
-import org.keycloak.common.util.Time;
 import org.keycloak.email.EmailException;
 import org.keycloak.email.EmailTemplateProvider;
 import org.keycloak.events.Details;
@@ -15,8 +13,6 @@ import org.keycloak.events.EventType;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
-import org.keycloak.sessions.AuthenticationSessionCompoundId;
-import org.keycloak.sessions.AuthenticationSessionModel;
 
 /** Sends "Welcome to Merchant Support" from Support Bot, with the link to create a password. */
 public final class WelcomeMail {
@@ -33,37 +29,10 @@ public final class WelcomeMail {
 
     public enum Outcome { SENT, FAILED }
 
-    /**
-     * From the sign-up's own session: the link continues it in the same browser, and carries its
-     * sign-in request for any other browser.
-     */
-    public static Outcome send(KeycloakSession session, RealmModel realm, UserModel user,
-                               AuthenticationSessionModel authSession, EventBuilder event, String step) {
-        WelcomeLinkToken token = newToken(realm, user, authSession.getClient().getClientId(),
-                AuthenticationSessionCompoundId.fromAuthSession(authSession).getEncodedId());
-        token.rememberSignInRequest(authSession);
-        return send(session, realm, user, token, event, step);
-    }
-
-    /** A new link in place of an older one (expired, say), keeping the older one's sign-in request. */
-    static Outcome resend(KeycloakSession session, RealmModel realm, UserModel user, WelcomeLinkToken previous,
-                          EventBuilder event, String step) {
-        WelcomeLinkToken token = newToken(realm, user, previous.getIssuedFor(), previous.getCompoundAuthenticationSessionId());
-        previous.signInRequest().forEach(token::rememberSignInRequestNote);
-        return send(session, realm, user, token, event, step);
-    }
-
-    private static WelcomeLinkToken newToken(RealmModel realm, UserModel user, String clientId, String compoundId) {
-        int expiresAt = Time.currentTime() + WelcomeSettings.of(realm).linkLifespanSeconds();
-        return new WelcomeLinkToken(user.getId(), user.getEmail(), expiresAt, clientId, compoundId);
-    }
-
-    private static Outcome send(KeycloakSession session, RealmModel realm, UserModel user, WelcomeLinkToken token,
-                                EventBuilder event, String step) {
+    /** Sends the link {@link WelcomeLink} issued; reports failure instead of throwing (the account stays). */
+    static Outcome send(KeycloakSession session, RealmModel realm, UserModel user, String link,
+                        EventBuilder event, String step) {
         WelcomeSettings settings = WelcomeSettings.of(realm);
-
-        URI baseUri = session.getContext().getUri().getBaseUri();
-        String link = WelcomeLinkResource.openLink(baseUri, realm, token.serialize(session, realm, session.getContext().getUri()));
 
         Map<String, Object> attributes = new HashMap<>();
         attributes.put("link", link);

@@ -2,7 +2,7 @@ package com.merchantsupport.keycloak.welcome;
 
 import com.merchantsupport.keycloak.journey.FlowSettings;
 import com.merchantsupport.keycloak.journey.SendLimit;
-import com.merchantsupport.keycloak.registration.CheckYourMailboxAuthenticator;
+import com.merchantsupport.keycloak.journey.MerchantAccount;
 import org.keycloak.models.RealmModel;
 
 /** The welcome step's settings, set by a realm admin on the "check your mailbox" step. */
@@ -24,7 +24,7 @@ public record WelcomeSettings(int linkLifespanSeconds, int resendPerMinute, int 
     }
 
     public static WelcomeSettings of(RealmModel realm) {
-        return from(FlowSettings.fromRegistrationFlow(realm, CheckYourMailboxAuthenticator.PROVIDER_ID));
+        return from(FlowSettings.fromRegistrationFlow(realm, MerchantAccount.CHECK_YOUR_MAILBOX_STEP));
     }
 
     public SendLimit resendLimit() {

@@ -1,0 +1,70 @@
+package com.merchantsupport.keycloak.store;
+
+import java.util.List;
+
+import com.merchantsupport.keycloak.journey.StatelessProviderFactory;
+import com.merchantsupport.keycloak.welcome.WelcomeLink;
+import com.merchantsupport.keycloak.welcome.WelcomeLinkRecord;
+import org.keycloak.connections.jpa.entityprovider.JpaEntityProvider;
+import org.keycloak.connections.jpa.entityprovider.JpaEntityProviderFactory;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.KeycloakSessionFactory;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.UserModel;
+
+/**
+ * The pack's own tables in Keycloak's database, created and upgraded by Liquibase with Keycloak's own
+ * (changesets are only ever added: an edited changeset's checksum would stop every node at start-up).
+ * A new entity needs {@code kc.sh build}; dev mode builds itself.
+ */
+public class MerchantTables implements JpaEntityProvider {
+
+    public static final String PROVIDER_ID = "merchant-support";
+    static final String CHANGELOG = "META-INF/merchant-support-changelog.xml";
+
+    @Override
+    public List<Class<?>> getEntities() {
+        return List.of(WelcomeLinkRecord.class);
+    }
+
+    @Override
+    public String getChangelogLocation() {
+        return CHANGELOG;
+    }
+
+    @Override
+    public String getFactoryId() {
+        return PROVIDER_ID;
+    }
+
+    @Override
+    public void close() {
+    }
+
+    public static class Factory implements JpaEntityProviderFactory, StatelessProviderFactory<JpaEntityProvider> {
+
+        private static final MerchantTables INSTANCE = new MerchantTables();
+
+        @Override
+        public String getId() {
+            return PROVIDER_ID;
+        }
+
+        @Override
+        public JpaEntityProvider create(KeycloakSession session) {
+            return INSTANCE;
+        }
+
+        /** A removed account's rows go with it; a removed realm's accounts go without an event each. */
+        @Override
+        public void postInit(KeycloakSessionFactory factory) {
+            factory.register(event -> {
+                if (event instanceof UserModel.UserRemovedEvent removed) {
+                    WelcomeLink.forget(removed.getKeycloakSession(), removed.getUser().getId());
+                } else if (event instanceof RealmModel.RealmRemovedEvent removed) {
+                    WelcomeLink.forgetRealm(removed.getKeycloakSession(), removed.getRealm().getId());
+                }
+            });
+        }
+    }
+}
