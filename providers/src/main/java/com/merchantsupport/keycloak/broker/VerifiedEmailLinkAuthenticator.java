@@ -5,6 +5,7 @@ import java.net.URI;
 import java.util.List;
 
 import com.merchantsupport.keycloak.journey.MerchantAccount;
+import com.merchantsupport.keycloak.journey.MerchantErrors;
 import com.merchantsupport.keycloak.journey.StatelessProviderFactory;
 import jakarta.ws.rs.core.Response;
 import org.jboss.logging.Logger;
@@ -63,8 +64,8 @@ public class VerifiedEmailLinkAuthenticator implements Authenticator {
     static final String EMAIL_VERIFIED_DETAIL = "merchant_email_verified";
     static final String HOSTED_DOMAIN_DETAIL = "merchant_hosted_domain";
 
-    static final String ERROR_HOSTED_DOMAIN = "merchant_hosted_domain_not_allowed";
-    static final String ERROR_EMAIL_MISSING = "merchant_provider_email_missing";
+    static final String ERROR_HOSTED_DOMAIN = MerchantErrors.HOSTED_DOMAIN_NOT_ALLOWED;
+    static final String ERROR_EMAIL_MISSING = MerchantErrors.PROVIDER_EMAIL_MISSING;
 
     /** The realm's user profile attribute for the merchant's name (no first or last name). */
     static final String NAME_ATTRIBUTE = "name";

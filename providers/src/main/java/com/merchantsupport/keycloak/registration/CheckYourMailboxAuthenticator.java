@@ -4,6 +4,7 @@ import java.util.List;
 
 import com.merchantsupport.keycloak.journey.FlowSettings;
 import com.merchantsupport.keycloak.journey.MerchantAccount;
+import com.merchantsupport.keycloak.journey.MerchantErrors;
 import com.merchantsupport.keycloak.journey.SendLimit;
 import com.merchantsupport.keycloak.journey.StatelessProviderFactory;
 import com.merchantsupport.keycloak.welcome.WelcomeLink;
@@ -126,7 +127,7 @@ public class CheckYourMailboxAuthenticator implements Authenticator {
         SendLimit.Permit permit = limit.tryAcquire(context.getSession(), realm.getId(), user.getId());
         if (permit == null) {
             context.getEvent().clone().event(EventType.SEND_VERIFY_EMAIL).user(user)
-                    .detail(WelcomeMail.STEP_DETAIL, step).detail(Details.REASON, "resend_limit").error("too_many_emails");
+                    .detail(WelcomeMail.STEP_DETAIL, step).detail(Details.REASON, MerchantErrors.REASON_RESEND_LIMIT).error(MerchantErrors.TOO_MANY_EMAILS);
             return MailboxStatus.LIMITED;
         }
         WelcomeMail.Outcome outcome = WelcomeLink.of(context.getSession())
@@ -166,7 +167,7 @@ public class CheckYourMailboxAuthenticator implements Authenticator {
         return context.form()
                 .setAttribute("journeyStep", "mailbox")
                 .setAttribute("merchantEmail", context.getAuthenticationSession().getAuthNote(RegistrationNotes.EMAIL))
-                .setAttribute("mailboxStatus", status.name().toLowerCase())
+                .setAttribute("mailboxStatus", status.name().toLowerCase(java.util.Locale.ROOT))
                 .setAttribute("linkExpirationHours", Math.max(1, WelcomeSettings.from(settings(context)).linkLifespanSeconds() / 3600))
                 .createForm(MAILBOX_TEMPLATE);
     }
@@ -249,20 +250,20 @@ public class CheckYourMailboxAuthenticator implements Authenticator {
                             + "email saying someone tried to register (no account enumeration).")
                     .add()
                     .property().name(WelcomeSettings.LINK_LIFESPAN).label("Welcome link lifespan (seconds)")
-                    .type(ProviderConfigProperty.STRING_TYPE).defaultValue(Integer.toString(WelcomeSettings.DEFAULT_LINK_LIFESPAN))
+                    .type(ProviderConfigProperty.INTEGER_TYPE).defaultValue(Integer.toString(WelcomeSettings.DEFAULT_LINK_LIFESPAN))
                     .helpText("How long the link in 'Welcome to Merchant Support' lets the merchant create a password "
                             + "(300 to 2592000). The email tells the merchant this duration. An expired link offers a new one.")
                     .add()
                     .property().name(WelcomeSettings.RESEND_PER_MINUTE).label("Welcome emails per minute")
-                    .type(ProviderConfigProperty.STRING_TYPE).defaultValue(Integer.toString(WelcomeSettings.DEFAULT_RESEND_PER_MINUTE))
+                    .type(ProviderConfigProperty.INTEGER_TYPE).defaultValue(Integer.toString(WelcomeSettings.DEFAULT_RESEND_PER_MINUTE))
                     .helpText("At most this many welcome emails (first one and resends) per account within a minute.")
                     .add()
                     .property().name(WelcomeSettings.RESEND_PER_HOUR).label("Welcome emails per hour")
-                    .type(ProviderConfigProperty.STRING_TYPE).defaultValue(Integer.toString(WelcomeSettings.DEFAULT_RESEND_PER_HOUR))
+                    .type(ProviderConfigProperty.INTEGER_TYPE).defaultValue(Integer.toString(WelcomeSettings.DEFAULT_RESEND_PER_HOUR))
                     .helpText("At most this many welcome emails per account within an hour; past it the merchant is asked to wait.")
                     .add()
                     .property().name(TRIED_PER_HOUR).label("'Someone tried to register' emails per hour")
-                    .type(ProviderConfigProperty.STRING_TYPE).defaultValue("3")
+                    .type(ProviderConfigProperty.INTEGER_TYPE).defaultValue("3")
                     .helpText("Private mode only: at most this many warnings per address within an hour.")
                     .add()
                     .build();

@@ -3,10 +3,12 @@ package com.merchantsupport.keycloak.welcome;
 import java.net.URI;
 
 import com.merchantsupport.keycloak.journey.MerchantAccount;
+import com.merchantsupport.keycloak.journey.MerchantErrors;
 import jakarta.persistence.EntityManager;
 import org.jboss.logging.Logger;
 import org.keycloak.common.util.Time;
 import org.keycloak.connections.jpa.JpaConnectionProvider;
+import org.keycloak.events.Errors;
 import org.keycloak.events.EventBuilder;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
@@ -58,12 +60,12 @@ public final class WelcomeLink {
         String eventError() {
             return switch (this) {
                 case FRESH -> null;
-                case REPLACED -> "link_replaced";
-                case USED -> "link_already_used";
-                case EXPIRED -> "expired_code";
-                case DAMAGED -> "invalid_welcome_link";
-                case UNAVAILABLE -> "account_unavailable";
-                case ACCOUNT_COMPLETE -> "account_complete";
+                case REPLACED -> MerchantErrors.LINK_REPLACED;
+                case USED -> MerchantErrors.LINK_ALREADY_USED;
+                case EXPIRED -> Errors.EXPIRED_CODE;
+                case DAMAGED -> MerchantErrors.INVALID_WELCOME_LINK;
+                case UNAVAILABLE -> MerchantErrors.ACCOUNT_UNAVAILABLE;
+                case ACCOUNT_COMPLETE -> MerchantErrors.ACCOUNT_COMPLETE;
             };
         }
     }

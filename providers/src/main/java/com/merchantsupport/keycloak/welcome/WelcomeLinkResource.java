@@ -2,6 +2,7 @@ package com.merchantsupport.keycloak.welcome;
 
 import java.util.Locale;
 
+import com.merchantsupport.keycloak.journey.MerchantErrors;
 import com.merchantsupport.keycloak.journey.SendLimit;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.FormParam;
@@ -80,7 +81,7 @@ public class WelcomeLinkResource implements RealmResourceProvider {
         String clientId = check.token().getIssuedFor();
         SendLimit.Permit permit = WelcomeSettings.of(realm).resendLimit().tryAcquire(session, realm.getId(), check.user().getId());
         if (permit == null) {
-            event("welcome-email-resent").user(check.user()).detail(Details.REASON, "resend_limit").error("too_many_emails");
+            event("welcome-email-resent").user(check.user()).detail(Details.REASON, MerchantErrors.REASON_RESEND_LIMIT).error(MerchantErrors.TOO_MANY_EMAILS);
             return LinkPages.render(session, clientId, LinkPages.Problem.RESEND_LIMITED, key);
         }
         if (links.sendInstead(check, event("welcome-email-resent"), "welcome-email-resent") == WelcomeMail.Outcome.SENT) {

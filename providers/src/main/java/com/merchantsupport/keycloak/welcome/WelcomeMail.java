@@ -4,6 +4,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import com.merchantsupport.keycloak.journey.MerchantErrors;
 import org.jboss.logging.Logger;
 import org.keycloak.email.EmailException;
 import org.keycloak.email.EmailTemplateProvider;
@@ -52,7 +53,7 @@ public final class WelcomeMail {
         } catch (EmailException e) {
             // No secret in the message: the SMTP exception names the host, never the password.
             LOG.warnf("Welcome email to user %s could not be sent: %s", user.getId(), e.getMessage());
-            sent.detail(Details.REASON, "smtp").error("email_send_failed");
+            sent.detail(Details.REASON, MerchantErrors.REASON_SMTP).error(MerchantErrors.EMAIL_SEND_FAILED);
             return Outcome.FAILED;
         }
     }

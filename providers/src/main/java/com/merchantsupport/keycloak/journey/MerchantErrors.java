@@ -1,0 +1,31 @@
+package com.merchantsupport.keycloak.journey;
+
+/**
+ * The event errors the pack records, beside Keycloak's own {@link org.keycloak.events.Errors}: what a realm admin
+ * filters on in Realm settings → Events, and what scripts and dashboards count. Renaming one breaks them.
+ */
+public final class MerchantErrors {
+
+    /** A send limit (per account) refused an email. */
+    public static final String TOO_MANY_EMAILS = "too_many_emails";
+    /** The mail server refused or did not answer; the account is kept. */
+    public static final String EMAIL_SEND_FAILED = "email_send_failed";
+
+    /** Welcome link refusals, one per state of the link. */
+    public static final String LINK_REPLACED = "link_replaced";
+    public static final String LINK_ALREADY_USED = "link_already_used";
+    public static final String INVALID_WELCOME_LINK = "invalid_welcome_link";
+    public static final String ACCOUNT_UNAVAILABLE = "account_unavailable";
+    public static final String ACCOUNT_COMPLETE = "account_complete";
+
+    /** Provider sign-in refusals. */
+    public static final String HOSTED_DOMAIN_NOT_ALLOWED = "merchant_hosted_domain_not_allowed";
+    public static final String PROVIDER_EMAIL_MISSING = "merchant_provider_email_missing";
+
+    /** Event details the pack adds: which step an event belongs to, and why a send was refused. */
+    public static final String REASON_RESEND_LIMIT = "resend_limit";
+    public static final String REASON_SMTP = "smtp";
+
+    private MerchantErrors() {
+    }
+}
