@@ -17,10 +17,11 @@ SCALE=${BENCH_SCALE:-full}
 OUT="$ROOT/benchmarks/target"
 KC_VERSION=$(sed -n 's:.*<keycloak.version>\(.*\)</keycloak.version>.*:\1:p' pom.xml | head -1)
 KC_HOME="$OUT/keycloak-$KC_VERSION"
-# Not the tests' ports (8080, 9000, 3025), so a test run or ./run.sh elsewhere does not collide.
-KC_PORT=8280
-MGMT_PORT=9280
-SMTP_PORT=3125
+# Not any test's ports (8080, 9000, 3025, 8500, 8081; the production-mode nodes' 8180-8380, 9180-9380, 3125-3226,
+# 7800-7900, 55432-55532), so a test run or ./run.sh elsewhere does not collide.
+KC_PORT=8480
+MGMT_PORT=9480
+SMTP_PORT=3425
 ADMIN_USER=admin
 ADMIN_PASSWORD=bench-only-admin
 CLIENT_SECRET=bench-only-help-center-secret

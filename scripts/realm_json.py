@@ -4,8 +4,10 @@
 The realm file embeds the user profile as a JSON string (that is how Keycloak exports it); keeping the
 source here as plain Python data makes it reviewable. Run it after editing, and commit both files:
     python3 scripts/realm_json.py
+CI regenerates it (scripts/check-realm-json.sh) and fails when the committed JSON differs. An optional argument
+writes elsewhere: python3 scripts/realm_json.py /tmp/realm.json
 """
-import json, pathlib
+import json, pathlib, sys
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 
@@ -331,6 +333,6 @@ realm["browserSecurityHeaders"] = {
     "xRobotsTag": "none",
 }
 
-out = ROOT / "realm-export" / "merchant-support-realm.json"
+out = pathlib.Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "realm-export" / "merchant-support-realm.json"
 out.write_text(json.dumps(realm, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-print(f"wrote {out.relative_to(ROOT)}")
+print(f"wrote {out}")

@@ -27,7 +27,7 @@ import jakarta.mail.internet.MimeMessage;
 /** The benchmark's untimed helpers: admin REST calls, the server's heap, the mail server, the captcha solver. */
 final class Server {
 
-    static final String BASE = System.getProperty("bench.baseUrl", "http://localhost:8280");
+    static final String BASE = System.getProperty("bench.baseUrl", "http://localhost:8480");
     static final String CLIENT = "merchant-support-center";
     static final String SECRET = System.getProperty("bench.clientSecret", "bench-only-help-center-secret");
     static final String CALLBACK = System.getProperty("bench.redirectUri", "http://127.0.0.1:8500/callback/oauth");
@@ -44,7 +44,7 @@ final class Server {
 
     static synchronized void startMail() {
         if (mail == null) {
-            int port = Integer.getInteger("bench.smtpPort", 3125);
+            int port = Integer.getInteger("bench.smtpPort", 3425);
             mail = new GreenMail(new ServerSetup(port, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
             mail.start();
         }

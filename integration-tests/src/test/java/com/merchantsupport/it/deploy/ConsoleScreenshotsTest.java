@@ -2,13 +2,12 @@ package com.merchantsupport.it.deploy;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Function;
 
+import com.merchantsupport.it.support.Screenshots;
 import com.merchantsupport.it.support.Chromium;
 import com.merchantsupport.it.support.MerchantRealm;
 import com.merchantsupport.it.support.MerchantSupportServer;
@@ -131,12 +130,6 @@ class ConsoleScreenshotsTest {
     }
 
     private void save(String name) {
-        try {
-            Path dir = Path.of(System.getProperty("project.root", "..")).resolve("docs/screenshots");
-            Files.createDirectories(dir);
-            Files.write(dir.resolve(name + ".png"), browser.getScreenshotAs(OutputType.BYTES));
-        } catch (IOException e) {
-            throw new IllegalStateException("could not save screenshot " + name, e);
-        }
+        Screenshots.save(name + ".png", browser.getScreenshotAs(OutputType.BYTES));
     }
 }

@@ -13,6 +13,8 @@ import com.merchantsupport.it.support.MerchantRealm;
 import com.merchantsupport.it.support.MerchantSupportServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.keycloak.testframework.annotations.InjectRealm;
 import org.keycloak.testframework.annotations.KeycloakIntegrationTest;
 import org.keycloak.testframework.mail.MailServer;
@@ -56,9 +58,10 @@ class KeyboardAndErrorsBrowserTest {
         }
     }
 
-    @Test
-    void fromSignInToCheckYourMailboxWithTheKeyboardAlone() {
-        browser = new Browser("en");
+    @ParameterizedTest
+    @ValueSource(strings = {"en", "fr"})
+    void fromSignInToCheckYourMailboxWithTheKeyboardAlone(String language) {
+        browser = new Browser(language);
         String email = Accounts.newEmail("keyboard");
         List<String> unseen = new ArrayList<>();
 
@@ -76,7 +79,7 @@ class KeyboardAndErrorsBrowserTest {
         press(Keys.ENTER);
 
         browser.waitFor("#merchant-mailbox");
-        assertTrue(browser.find("#merchant-mailbox").getText().contains("We sent an email to " + email), browser.text());
+        assertTrue(browser.find("#merchant-mailbox").getText().contains(Bundles.text(language, "merchantMailboxSent", email)), browser.text());
         assertEquals(1, Accounts.withEmail(realm, email).size());
         assertTrue(unseen.isEmpty(), "focus not visible on:\n" + String.join("\n", unseen));
     }

@@ -1,27 +1,23 @@
 package com.merchantsupport.it.pages;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 
+import com.merchantsupport.it.support.Screenshots;
 import org.openqa.selenium.chrome.ChromeDriver;
 
 /**
  * Pictures of the pages for docs/PAGES.md: the whole page (not just the window), English and French, written
- * to docs/screenshots/NAME-LANG.png. Other languages are visited and checked, not pictured.
+ * as NAME-LANG.png under target/screenshots/ (and docs/screenshots/ when refreshing, see {@link Screenshots}).
+ * Other languages are visited and checked, not pictured.
  */
 final class Shots {
 
     static final java.util.Set<String> PICTURED = java.util.Set.of("en", "fr");
 
     private Shots() {
-    }
-
-    static Path dir() {
-        return Path.of(System.getProperty("project.root", ".."), "docs", "screenshots").toAbsolutePath().normalize();
     }
 
     /**
@@ -81,16 +77,6 @@ final class Shots {
             browser.executeCdpCommand("Emulation.clearDeviceMetricsOverride", Map.of());
         }
         byte[] png = Base64.getDecoder().decode((String) shot.get("data"));
-        try {
-            Path file = dir().resolve(name + "-" + language + ".png");
-            Files.createDirectories(file.getParent());
-            Files.write(file, png);
-            Path copy = Path.of(System.getProperty("screenshots.dir", "target/screenshots")).resolve("page-" + name + "-" + language + ".png");
-            Files.createDirectories(copy.getParent());
-            Files.write(copy, png);
-            return file;
-        } catch (IOException e) {
-            throw new IllegalStateException("could not save the picture of " + name, e);
-        }
+        return Screenshots.save(name + "-" + language + ".png", png);
     }
 }

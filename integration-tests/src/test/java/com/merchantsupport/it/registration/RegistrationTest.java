@@ -119,6 +119,21 @@ class RegistrationTest {
     }
 
     @Test
+    void theOwnerIsWarnedAtMostOnceAMinuteHoweverOftenSomeoneTries() throws Exception {
+        String email = Accounts.newEmail("tried-often");
+        Accounts.existingMerchant(realm, email, "an-old-Password-123");
+        try (var ignored = MailboxStepConfig.change(realm, Map.of("alreadyUsedMode", "private", "someoneTriedPerHour", "3"))) {
+            for (int attempt = 0; attempt < 4; attempt++) {
+                FormBrowser page = Journey.register(new FormBrowser(), "Someone", email);
+                assertTrue(page.text().contains("We sent an email to " + email), "attempt " + attempt + ": " + page.text());
+            }
+        }
+        assertTrue(mail.waitForIncomingEmail(1));
+        Thread.sleep(2000);
+        assertEquals(1, Mails.to(mail.getReceivedMessages(), email).size(), "one warning in the minute, not four");
+    }
+
+    @Test
     void registeringAgainBeforeCreatingAPasswordResendsTheWelcomeEmailInsteadOfAlreadyUsed() {
         String email = Accounts.newEmail("unfinished");
         Journey.register(new FormBrowser(), "Grace Hopper", email);
@@ -206,6 +221,9 @@ class RegistrationTest {
         pool.shutdown();
 
         assertEquals(1, Accounts.withEmail(realm, email).size(), "exactly one account");
+        // One welcome email: the others found the account and the one-a-minute limit had just been used.
+        Thread.sleep(2000);
+        assertEquals(1, Mails.to(mail.getReceivedMessages(), email).size(), "exactly one welcome email");
     }
 
     @Test

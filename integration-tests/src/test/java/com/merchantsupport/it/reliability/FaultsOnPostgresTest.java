@@ -262,7 +262,7 @@ class FaultsOnPostgresTest {
             }
         }
         // ... an account whose registration failed after it was written has at most one email, and registering
-        // again sends one; an email whose account was rolled back has a link that says it cannot be used.
+        // again sends one; an email whose account was rolled back has a link that says it no longer works.
         List<String> withoutMail = accounts.stream().filter(a -> !mails.containsKey(a)).toList();
         for (String email : accounts) {
             assertTrue(mails.getOrDefault(email, List.of()).size() <= 1, "at most one welcome email to " + email);
@@ -280,8 +280,9 @@ class FaultsOnPostgresTest {
         for (String email : orphans) {
             try (FormBrowser browser = new FormBrowser()) {
                 browser.open(Mails.welcomeLink(after.get(email).get(0)));
-                assertEquals(400, browser.status(), browser.text());
-                assertTrue(browser.text().contains("This link cannot be used"), browser.text());
+                // The account it was made for does not exist: "register again".
+                assertEquals(410, browser.status(), browser.text());
+                assertTrue(browser.text().contains("This link no longer works"), browser.text());
             }
         }
         assertEquals(accounts.size() + orphans.size(), after.keySet().stream().filter(a -> a.startsWith(prefix)).count());

@@ -60,7 +60,9 @@ public final class HelpCenterStandIn implements AutoCloseable {
         builder.environment().put("KEYCLOAK_ISSUER", Pages.realmUrl());
         builder.environment().put("HELP_CENTER_CLIENT_ID", MerchantRealm.HELP_CENTER_CLIENT);
         builder.environment().put("HELP_CENTER_CLIENT_SECRET", MerchantRealm.helpCenterSecret());
-        HelpCenterStandIn standIn = new HelpCenterStandIn(builder.start(), realm, original, originalHome);
+        Process process = builder.start();
+        StopAtExit.register(process::destroy);
+        HelpCenterStandIn standIn = new HelpCenterStandIn(process, realm, original, originalHome);
         HttpClient http = HttpClient.newHttpClient();
         for (int i = 0; i < 100; i++) {
             try {

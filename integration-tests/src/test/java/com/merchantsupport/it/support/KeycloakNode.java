@@ -139,6 +139,7 @@ public final class KeycloakNode implements AutoCloseable {
         args.addAll(options);
         try {
             process = distribution.launch(env, name + ".log", args);
+            StopAtExit.register(this::kill);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -12,9 +12,16 @@ public final class MerchantRealm {
     private MerchantRealm() {
     }
 
-    /** Whether a URL is the help center's (any path, with or without one): where Keycloak hands the merchant back. */
+    /**
+     * Whether Keycloak handed the merchant back to the help center: its callback, or its Home URL (where a welcome
+     * link finished in another browser ends). Other paths on that origin are the test framework's stubs.
+     */
     public static boolean atHelpCenter(String url) {
-        return url != null && (url.equals(HELP_CENTER_URL) || url.startsWith(HELP_CENTER_URL + "/") || url.startsWith(HELP_CENTER_URL + "?"));
+        if (url == null) {
+            return false;
+        }
+        return url.startsWith(HELP_CENTER_REDIRECT_URI) || url.equals(HELP_CENTER_URL) || url.equals(HELP_CENTER_URL + "/")
+                || url.startsWith(HELP_CENTER_URL + "?") || url.startsWith(HELP_CENTER_URL + "/?");
     }
 
     public static String helpCenterSecret() {

@@ -59,6 +59,7 @@ public final class PostgresServer implements AutoCloseable {
             Path root = Files.createTempDirectory("merchant-pg-");
             PostgresServer server = new PostgresServer(bin, root, port);
             server.init();
+            StopAtExit.register(server::close);
             server.start();
             server.createDatabase();
             return server;
@@ -188,6 +189,9 @@ public final class PostgresServer implements AutoCloseable {
             stop();
         } catch (RuntimeException e) {
             // already stopped
+        }
+        if (!Files.exists(root)) {
+            return;
         }
         try (Stream<Path> files = Files.walk(root)) {
             files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());

@@ -118,6 +118,7 @@ class WelcomeLinkLimitsTest {
             browser = Journey.register(new FormBrowser(), "Outage Merchant", email);
             assertTrue(browser.text().contains("We could not send the email right now"), browser.text());
             assertEquals(1, Accounts.withEmail(realm, email).size(), "the account is kept");
+            assertTrue(Accounts.credentials(realm, Accounts.one(realm, email).getId()).isEmpty(), "without a password");
         } finally {
             rep.setSmtpServer(smtp);
             realm.admin().update(rep);
@@ -127,6 +128,23 @@ class WelcomeLinkLimitsTest {
         assertTrue(again.text().contains("We sent an email to " + email), again.text());
         assertTrue(mail.waitForIncomingEmail(1));
         assertEquals(1, mailsTo(email).size());
+    }
+
+    @Test
+    void aLinkLifespanSetByTheAdminIsTheOneTheEmailAndThePageState() {
+        try (var ignored = MailboxStepConfig.change(realm, Map.of("welcomeLinkLifespanSeconds", "7200"))) {
+            String email = Accounts.newEmail("two-hours");
+            FormBrowser browser = Journey.register(new FormBrowser(), "Two Hours", email);
+            assertTrue(browser.text().contains("The link stays valid for 2 hours."), browser.text());
+            assertTrue(mail.waitForIncomingEmail(1));
+            assertTrue(Mails.text(mailsTo(email).get(0)).contains("2 hours"), Mails.text(mailsTo(email).get(0)));
+            String link = Mails.welcomeLink(mailsTo(email).get(0));
+
+            timeOffSet.set(7200 + 60);
+            FormBrowser late = new FormBrowser().open(link);
+            assertEquals(410, late.status());
+            assertTrue(late.text().contains("This link has expired"), late.text());
+        }
     }
 
     @Test

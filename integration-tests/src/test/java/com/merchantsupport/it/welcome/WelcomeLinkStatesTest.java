@@ -40,6 +40,8 @@ import org.keycloak.testframework.annotations.KeycloakIntegrationTest;
 import org.keycloak.testframework.mail.MailServer;
 import org.keycloak.testframework.mail.annotations.InjectMailServer;
 import org.keycloak.testframework.realm.ManagedRealm;
+import org.keycloak.testframework.remote.timeoffset.InjectTimeOffSet;
+import org.keycloak.testframework.remote.timeoffset.TimeOffSet;
 
 /**
  * The welcome link as a one-time credential: one live link per account, spent once by the password's POST,
@@ -60,6 +62,9 @@ class WelcomeLinkStatesTest {
     @InjectAdminClient
     Keycloak admin;
 
+    @InjectTimeOffSet
+    TimeOffSet timeOffSet;
+
     private MailboxStepConfig manyResends;
 
     @BeforeEach
@@ -69,6 +74,7 @@ class WelcomeLinkStatesTest {
 
     @AfterEach
     void putTheLimitsBack() {
+        timeOffSet.set(0);
         manyResends.close();
     }
 
@@ -180,6 +186,18 @@ class WelcomeLinkStatesTest {
         FormBrowser phone = new FormBrowser().open(third);
         createPassword(phone);
         Journey.signInAgainFromHome(phone, "third-link");
+    }
+
+    @Test
+    void anExpiredLinkReplacedLaterSaysReplaced() {
+        String email = Accounts.newEmail("expired-then-replaced");
+        String first = register(new FormBrowser(), "Late Merchant", email);
+        timeOffSet.set(25 * 3600);
+        assertPage(new FormBrowser().open(first), 410, "This link has expired");
+        timeOffSet.set(0);
+        register(new FormBrowser(), "Late Merchant", email);
+        welcomeMails(email, 2);
+        assertPage(new FormBrowser().open(first), 410, "This link was replaced by a newer one");
     }
 
     @Test

@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.merchantsupport.it.support.Accounts;
 import com.merchantsupport.it.support.FormBrowser;
 import com.merchantsupport.it.support.Journey;
+import com.merchantsupport.it.support.MailboxStepConfig;
 import com.merchantsupport.it.support.Mails;
 import com.merchantsupport.it.support.MerchantRealm;
 import com.merchantsupport.it.support.MerchantSupportServer;
@@ -140,17 +141,34 @@ class WelcomeLinkTest {
     }
 
     @Test
-    void eachStepLeavesAnEventForAdmins() {
+    void eachStepLeavesTheEventsTheReadmeLists() {
         String email = Accounts.newEmail("events");
         FormBrowser browser = new FormBrowser();
-        browser.open(registerAndReadLink(browser, "Evented", email));
+        String link;
+        try (var ignored = MailboxStepConfig.change(realm, Map.of("resendPerMinute", "10"))) {
+            Journey.register(browser, "Evented", email);
+            browser.submit("#merchant-mailbox-form", Map.of("action", "resend"));
+            assertTrue(mail.waitForIncomingEmail(2), "welcome email and its resend");
+            List<MimeMessage> received = Mails.to(mail.getReceivedMessages(), email);
+            link = Mails.welcomeLink(received.get(received.size() - 1));
+        }
+        browser.open(link);
         browser.submit("#merchant-create-password-form", Map.of("password-new", PASSWORD, "password-confirm", PASSWORD));
         Journey.code(browser);
+        Journey.register(new FormBrowser(), "Evented Again", email); // now "already used"
 
         String userId = Accounts.one(realm, email).getId();
-        List<EventRepresentation> events = realm.admin().getEvents(null, null, userId, null, null, null, 0, 50);
-        List<String> steps = events.stream().map(e -> e.getDetails() == null ? null : e.getDetails().get("merchant_step"))
-                .filter(s -> s != null).toList();
-        assertTrue(steps.containsAll(List.of("welcome-email-sent", "link-used", "password-created")), steps.toString());
+        List<EventRepresentation> events = realm.admin().getEvents(null, null, userId, null, null, null, 0, 100);
+        List<String> seen = events.stream().map(e -> e.getType() + ":" + (e.getDetails() == null ? "" : e.getDetails().getOrDefault("merchant_step",
+                e.getDetails().getOrDefault("merchant_mode", "")))).toList();
+        for (String expected : List.of("REGISTER:new", "SEND_VERIFY_EMAIL:welcome-email-sent", "SEND_VERIFY_EMAIL:welcome-email-resent",
+                "VERIFY_EMAIL:link-used", "UPDATE_CREDENTIAL:password-created", "UPDATE_PASSWORD:password-created")) {
+            assertTrue(seen.contains(expected), expected + " in " + seen);
+        }
+        assertTrue(events.stream().anyMatch(e -> "REGISTER_ERROR".equals(e.getType()) && "email_in_use".equals(e.getError())),
+                "already used: REGISTER_ERROR email_in_use in " + seen);
+        assertTrue(events.stream().noneMatch(e -> "VERIFY_EMAIL".equals(e.getType()) && e.getTime() < events.stream()
+                .filter(u -> "UPDATE_CREDENTIAL".equals(u.getType())).mapToLong(EventRepresentation::getTime).min().orElse(Long.MAX_VALUE) - 1000),
+                "the email is verified with the password, not when the link is opened");
     }
 }
