@@ -18,7 +18,7 @@ OUT="$ROOT/benchmarks/target"
 KC_VERSION=$(sed -n 's:.*<keycloak.version>\(.*\)</keycloak.version>.*:\1:p' pom.xml | head -1)
 KC_HOME="$OUT/keycloak-$KC_VERSION"
 # Not any test's ports (8080, 9000, 3025, 8500, 8081; the production-mode nodes' 8180-8380, 9180-9380, 3125-3226,
-# 7800-7900, 55432-55532), so a test run or ./run.sh elsewhere does not collide.
+# 7800-7900, 15432-15532), so a test run or ./run.sh elsewhere does not collide.
 KC_PORT=8480
 MGMT_PORT=9480
 SMTP_PORT=3425

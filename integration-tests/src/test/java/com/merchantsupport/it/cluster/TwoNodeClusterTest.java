@@ -80,7 +80,8 @@ class TwoNodeClusterTest {
 
     @BeforeAll
     void startCluster() throws IOException {
-        database = PostgresServer.start(55432);
+        // Below the kernel's ephemeral range (32768-60999): a client connection cannot hold the port by chance.
+        database = PostgresServer.start(15432);
         mail = new GreenMail(new ServerSetup(3125, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
         mail.start();
         built = KeycloakNode.buildForPostgres();

@@ -76,7 +76,7 @@ class FaultsOnPostgresTest {
 
     @BeforeAll
     void start() {
-        database = PostgresServer.start(55532);
+        database = PostgresServer.start(15532);
         mail = new GreenMail(new ServerSetup(MAIL_PORT, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
         mail.start();
         built = KeycloakNode.buildForPostgres();

@@ -57,7 +57,7 @@ class LoadOnPostgresTest {
 
     @BeforeAll
     void start() {
-        database = PostgresServer.start(55532);
+        database = PostgresServer.start(15532);
         mail = new GreenMail(new ServerSetup(3225, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
         mail.start();
         built = KeycloakNode.buildForPostgres();

@@ -125,6 +125,7 @@ class WelcomeLinkStatesTest {
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(200, direct.statusCode());
         assertTrue(direct.body().contains("merchant-create-password-form"), direct.body());
+        assertTrue(direct.headers().firstValue("Cache-Control").orElse("").contains("no-store"), "never kept by a browser");
 
         FormBrowser browser = new FormBrowser().open(link);
         assertEquals("Create the password for " + email, browser.page().selectFirst("#merchant-password-for").text());
@@ -151,7 +152,7 @@ class WelcomeLinkStatesTest {
     }
 
     @Test
-    void aResendReplacesTheOlderLinkWhichOffersANewOne() {
+    void aResendReplacesTheOlderLinkWhichOffersANewOne() throws Exception {
         String email = Accounts.newEmail("resent");
         FormBrowser laptop = new FormBrowser();
         String first = register(laptop, "Resent Merchant", email);
@@ -162,6 +163,10 @@ class WelcomeLinkStatesTest {
         FormBrowser old = new FormBrowser().open(first);
         assertPage(old, 410, "This link was replaced by a newer one");
         assertNotNull(old.page().selectFirst("#merchant-new-link"), "a new link is offered");
+        // A browser that showed this link's earlier answer must not show it again from its cache.
+        HttpResponse<String> again = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(first)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertTrue(again.headers().firstValue("Cache-Control").orElse("").contains("no-store"), again.headers().toString());
 
         FormBrowser phone = new FormBrowser().open(second);
         createPassword(phone);

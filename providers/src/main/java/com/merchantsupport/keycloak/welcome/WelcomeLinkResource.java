@@ -20,6 +20,7 @@ import org.keycloak.events.EventType;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.services.resource.RealmResourceProvider;
+import org.keycloak.services.util.CacheControlUtil;
 import org.keycloak.theme.Theme;
 
 /**
@@ -56,9 +57,17 @@ public class WelcomeLinkResource implements RealmResourceProvider {
         WelcomeLink.Check check = WelcomeLink.of(session).check(key);
         if (check.state() != WelcomeLink.State.FRESH) {
             refused(check, "link-opened");
-            return LinkPages.of(session, check);
+            return notStored(LinkPages.of(session, check));
         }
-        return CreatePasswordRequiredAction.open(session, check);
+        return notStored(CreatePasswordRequiredAction.open(session, check));
+    }
+
+    /**
+     * What a link answers depends on the account's state at that moment (a 410 is cacheable by default): a browser
+     * must ask again each time, or a merchant would see yesterday's "expired" after a new link replaced it.
+     */
+    private static Response notStored(Response page) {
+        return Response.fromResponse(page).cacheControl(CacheControlUtil.noCache()).build();
     }
 
     @POST
@@ -71,7 +80,7 @@ public class WelcomeLinkResource implements RealmResourceProvider {
         switch (check.state()) {
             case DAMAGED, UNAVAILABLE, USED, ACCOUNT_COMPLETE -> {
                 refused(check, "welcome-email-resent");
-                return LinkPages.of(session, check);
+                return notStored(LinkPages.of(session, check));
             }
             default -> {
                 // Fresh, replaced or expired: the account still waits for its password; the new link goes to its mailbox.
@@ -82,13 +91,13 @@ public class WelcomeLinkResource implements RealmResourceProvider {
         SendLimit.Permit permit = WelcomeSettings.of(realm).resendLimit().tryAcquire(session, realm.getId(), check.user().getId());
         if (permit == null) {
             event("welcome-email-resent").user(check.user()).detail(Details.REASON, MerchantErrors.REASON_RESEND_LIMIT).error(MerchantErrors.TOO_MANY_EMAILS);
-            return LinkPages.render(session, clientId, LinkPages.Problem.RESEND_LIMITED, key);
+            return notStored(LinkPages.render(session, clientId, LinkPages.Problem.RESEND_LIMITED, key));
         }
         if (links.sendInstead(check, event("welcome-email-resent"), "welcome-email-resent") == WelcomeMail.Outcome.SENT) {
-            return LinkPages.render(session, clientId, LinkPages.Problem.RESENT, null);
+            return notStored(LinkPages.render(session, clientId, LinkPages.Problem.RESENT, null));
         }
         permit.giveBack();
-        return LinkPages.render(session, clientId, LinkPages.Problem.SEND_FAILED, key);
+        return notStored(LinkPages.render(session, clientId, LinkPages.Problem.SEND_FAILED, key));
     }
 
     private void refused(WelcomeLink.Check check, String step) {
