@@ -1,6 +1,6 @@
 package com.merchantsupport.helpcenter;
 
-import java.io.IOException;
+import io.javalin.util.JavalinBindException;
 
 /** Entry point: {@code java -jar help-center-demo.jar}, configured by environment variables. */
 public final class HelpCenterApp {
@@ -19,8 +19,8 @@ public final class HelpCenterApp {
         }
         HelpCenterServer server;
         try {
-            server = HelpCenterServer.start(config, new SessionStore());
-        } catch (IOException e) {
+            server = HelpCenterServer.start(config);
+        } catch (JavalinBindException e) {
             // Usually the port is taken: say which one instead of a stack trace.
             System.err.println("help-center-demo: cannot listen on port " + config.port() + ": " + e.getMessage());
             System.exit(1);

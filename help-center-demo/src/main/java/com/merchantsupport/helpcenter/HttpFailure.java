@@ -25,14 +25,6 @@ public final class HttpFailure extends RuntimeException {
         return new HttpFailure(502, title, detail, cause);
     }
 
-    public static HttpFailure notFound() {
-        return new HttpFailure(404, "Page not found", "There is no page at this address.", null);
-    }
-
-    public static HttpFailure methodNotAllowed() {
-        return new HttpFailure(405, "Method not allowed", "This page only answers GET requests.", null);
-    }
-
     public int status() {
         return status;
     }

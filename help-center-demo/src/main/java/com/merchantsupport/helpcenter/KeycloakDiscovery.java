@@ -5,16 +5,17 @@ import com.nimbusds.jose.jwk.source.JWKSource;
 import com.nimbusds.jose.jwk.source.JWKSourceBuilder;
 import com.nimbusds.jose.proc.JWSVerificationKeySelector;
 import com.nimbusds.jose.proc.SecurityContext;
+import com.nimbusds.jose.util.DefaultResourceRetriever;
 import com.nimbusds.oauth2.sdk.GeneralException;
 import com.nimbusds.oauth2.sdk.ParseException;
+import com.nimbusds.oauth2.sdk.http.HTTPRequest;
+import com.nimbusds.oauth2.sdk.http.HTTPResponse;
 import com.nimbusds.oauth2.sdk.id.ClientID;
 import com.nimbusds.oauth2.sdk.id.Issuer;
 import com.nimbusds.openid.connect.sdk.op.OIDCProviderMetadata;
 import com.nimbusds.openid.connect.sdk.validators.IDTokenValidator;
 
 import java.io.IOException;
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -29,16 +30,14 @@ public final class KeycloakDiscovery {
     private final Issuer issuer;
     private final Issuer discoveryBase;
     private final ClientID clientId;
-    private final JdkHttp http;
     // A lock rather than synchronized: the fetch blocks on I/O inside virtual threads.
     private final ReentrantLock lock = new ReentrantLock();
     private volatile DiscoveredProvider provider;
 
-    public KeycloakDiscovery(HelpCenterConfig config, JdkHttp http) {
+    public KeycloakDiscovery(HelpCenterConfig config) {
         this.issuer = new Issuer(config.issuer());
         this.discoveryBase = new Issuer(config.discoveryBaseOrIssuer());
         this.clientId = new ClientID(config.clientId());
-        this.http = http;
     }
 
     public DiscoveredProvider get() {
@@ -59,8 +58,12 @@ public final class KeycloakDiscovery {
 
     private DiscoveredProvider fetch() {
         try {
-            URI discoveryUri = OIDCProviderMetadata.resolveURL(discoveryBase).toURI();
-            OIDCProviderMetadata metadata = OIDCProviderMetadata.parse(http.get(discoveryUri));
+            // From the discovery base (compose reaches Keycloak by another name); not OIDCProviderMetadata.resolve,
+            // whose issuer check ends in a generic error where this one gets its own page below.
+            HTTPResponse response = OidcClient.configured(
+                    new HTTPRequest(HTTPRequest.Method.GET, OIDCProviderMetadata.resolveURL(discoveryBase))).send();
+            response.ensureStatusCode(200);
+            OIDCProviderMetadata metadata = OIDCProviderMetadata.parse(response.getBodyAsJSONObject());
             if (!issuer.equals(metadata.getIssuer())) {
                 // Tokens would carry the other issuer and all fail validation: say so now, clearly.
                 throw HttpFailure.badGateway("Sign-in is misconfigured",
@@ -71,13 +74,15 @@ public final class KeycloakDiscovery {
                     || metadata.getJWKSetURI() == null) {
                 throw new ParseException("Discovery document lacks the authorization, token or JWKS endpoint");
             }
+            int timeout = (int) OidcClient.TIMEOUT.toMillis();
             JWKSource<SecurityContext> keys = JWKSourceBuilder
-                    .create(metadata.getJWKSetURI().toURL(), http)
+                    .create(metadata.getJWKSetURI().toURL(),
+                            new DefaultResourceRetriever(timeout, timeout, JWKSourceBuilder.DEFAULT_HTTP_SIZE_LIMIT))
                     .build();
             IDTokenValidator validator = new IDTokenValidator(issuer, clientId,
                     new JWSVerificationKeySelector<>(signatureAlgorithms(metadata), keys), null);
             return new DiscoveredProvider(metadata, validator);
-        } catch (IOException | GeneralException | URISyntaxException e) {
+        } catch (IOException | GeneralException e) {
             throw HttpFailure.badGateway("Sign-in is unavailable",
                     "The sign-in service could not be reached. Please try again in a moment.", e);
         }

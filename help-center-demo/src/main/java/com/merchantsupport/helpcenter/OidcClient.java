@@ -5,6 +5,7 @@ import com.nimbusds.jose.proc.BadJOSEException;
 import com.nimbusds.jwt.JWT;
 import com.nimbusds.jwt.JWTParser;
 import com.nimbusds.langtag.LangTag;
+import com.nimbusds.langtag.LangTagException;
 import com.nimbusds.oauth2.sdk.AccessTokenResponse;
 import com.nimbusds.oauth2.sdk.AuthorizationCode;
 import com.nimbusds.oauth2.sdk.AuthorizationCodeGrant;
@@ -16,7 +17,7 @@ import com.nimbusds.oauth2.sdk.TokenRequest;
 import com.nimbusds.oauth2.sdk.TokenResponse;
 import com.nimbusds.oauth2.sdk.auth.ClientSecretBasic;
 import com.nimbusds.oauth2.sdk.auth.Secret;
-import com.nimbusds.oauth2.sdk.http.HTTPResponse;
+import com.nimbusds.oauth2.sdk.http.HTTPRequest;
 import com.nimbusds.oauth2.sdk.id.ClientID;
 import com.nimbusds.oauth2.sdk.id.State;
 import com.nimbusds.oauth2.sdk.pkce.CodeChallengeMethod;
@@ -30,29 +31,56 @@ import com.nimbusds.openid.connect.sdk.Prompt;
 
 import java.io.IOException;
 import java.net.URI;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 
 /** The three conversations with Keycloak: send the browser there, redeem the code, sign out. */
 public final class OidcClient {
 
     private static final Scope SCOPE = new Scope("openid", "email", "profile");
+    /** For every call to Keycloak: a hung Keycloak must end on an error page, not a page that never loads. */
+    static final Duration TIMEOUT = Duration.ofSeconds(10);
 
     private final HelpCenterConfig config;
     private final ClientID clientId;
     private final KeycloakDiscovery discovery;
-    private final JdkHttp http;
 
-    public OidcClient(HelpCenterConfig config, KeycloakDiscovery discovery, JdkHttp http) {
+    public OidcClient(HelpCenterConfig config, KeycloakDiscovery discovery) {
         this.config = config;
         this.clientId = new ClientID(config.clientId());
         this.discovery = discovery;
-        this.http = http;
+    }
+
+    /** Timeouts, and no redirects: Keycloak answers its endpoints directly. */
+    static HTTPRequest configured(HTTPRequest request) {
+        request.setConnectTimeout((int) TIMEOUT.toMillis());
+        request.setReadTimeout((int) TIMEOUT.toMillis());
+        request.setFollowRedirects(false);
+        return request;
     }
 
     /** A fresh state, nonce and PKCE verifier for one sign-in attempt. */
     public static PendingLogin newPendingLogin(Instant now) {
         return new PendingLogin(new State().getValue(), new Nonce().getValue(), new CodeVerifier().getValue(), now);
+    }
+
+    /** Space-separated language tags; malformed ones are dropped rather than sent on to Keycloak. */
+    static List<LangTag> uiLocales(String value) {
+        List<LangTag> tags = new ArrayList<>();
+        if (value != null) {
+            for (String candidate : value.trim().split("\\s+")) {
+                try {
+                    if (!candidate.isEmpty()) {
+                        tags.add(LangTag.parse(candidate));
+                    }
+                } catch (LangTagException ignored) {
+                    // not a language tag
+                }
+            }
+        }
+        return tags;
     }
 
     /**
@@ -86,8 +114,7 @@ public final class OidcClient {
                         new CodeVerifier(login.codeVerifier())));
         TokenResponse response;
         try {
-            HTTPResponse httpResponse = request.toHTTPRequest().send(http);
-            response = OIDCTokenResponseParser.parse(httpResponse);
+            response = OIDCTokenResponseParser.parse(configured(request.toHTTPRequest()).send());
         } catch (IOException | ParseException e) {
             throw HttpFailure.badGateway("Sign-in failed",
                     "The sign-in service did not answer as expected. Please try again.", e);

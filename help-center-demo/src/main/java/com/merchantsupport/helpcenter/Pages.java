@@ -1,5 +1,7 @@
 package com.merchantsupport.helpcenter;
 
+import org.eclipse.jetty.util.StringUtil;
+
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 
@@ -22,7 +24,7 @@ public final class Pages {
                   <a class="button" id="sign-in" href="%s">Sign in</a>
                   <a id="register" href="%s">Create an account</a>
                 </p>
-                """.formatted(Html.escape("/login" + locale), Html.escape("/register" + locale)));
+                """.formatted(escape("/login" + locale), escape("/register" + locale)));
     }
 
     public static String signedInHome(SignedInUser user) {
@@ -32,8 +34,8 @@ public final class Pages {
                 %s
                 <p class="actions"><a class="button" id="sign-out" href="/logout">Sign out</a></p>
                 """.formatted(
-                        Html.escape(user.displayName()),
-                        email == null ? "" : "<p id=\"email\">Signed in as " + Html.escape(email) + "</p>"));
+                        escape(user.displayName()),
+                        email == null ? "" : "<p id=\"email\">Signed in as " + escape(email) + "</p>"));
     }
 
     public static String error(int status, String title, String detail) {
@@ -41,7 +43,12 @@ public final class Pages {
                 <h1>%s</h1>
                 <p class="error" data-status="%d">%s</p>
                 <p><a href="/">Back to the Merchant Support Center</a></p>
-                """.formatted(Html.escape(title), status, Html.escape(detail)));
+                """.formatted(escape(title), status, escape(detail)));
+    }
+
+    /** Jetty's escaper, for element content and quoted attribute values alike: & < > " ' all become entities. */
+    private static String escape(String text) {
+        return StringUtil.sanitizeXmlString(text);
     }
 
     private static String layout(String title, String body) {
@@ -60,6 +67,6 @@ public final class Pages {
                 %s</main>
                 </body>
                 </html>
-                """.formatted(Html.escape(title), Html.escape(SITE_NAME), body);
+                """.formatted(escape(title), escape(SITE_NAME), body);
     }
 }

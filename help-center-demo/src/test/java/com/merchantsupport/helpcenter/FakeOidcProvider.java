@@ -12,6 +12,7 @@ import com.nimbusds.jwt.SignedJWT;
 import com.nimbusds.oauth2.sdk.pkce.CodeChallenge;
 import com.nimbusds.oauth2.sdk.pkce.CodeChallengeMethod;
 import com.nimbusds.oauth2.sdk.pkce.CodeVerifier;
+import com.nimbusds.oauth2.sdk.util.URLUtils;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 
@@ -23,6 +24,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.Date;
+import java.util.Map;
 
 /**
  * Just enough of Keycloak for the code flow: discovery, JWKS, and a token endpoint that
@@ -31,6 +33,7 @@ import java.util.Date;
 final class FakeOidcProvider implements AutoCloseable {
 
     private final HttpServer server;
+    private final String baseUrl;
     private final String issuer;
     private final String clientId;
     private final String clientSecret;
@@ -43,11 +46,14 @@ final class FakeOidcProvider implements AutoCloseable {
     volatile String expectedRedirectUri;
     volatile String nonceToIssue;
     volatile String audienceToIssue;
+    /** The name claim of the next ID token; null leaves the claim out. */
+    volatile String nameToIssue = "Ada <Lovelace>";
 
-    private FakeOidcProvider(HttpServer server, String clientId, String clientSecret, boolean signWithUnpublishedKey)
-            throws JOSEException {
+    private FakeOidcProvider(HttpServer server, String clientId, String clientSecret, boolean signWithUnpublishedKey,
+                             String announcedIssuer) throws JOSEException {
         this.server = server;
-        this.issuer = "http://127.0.0.1:" + server.getAddress().getPort() + "/realms/merchant-support";
+        this.baseUrl = "http://127.0.0.1:" + server.getAddress().getPort() + "/realms/merchant-support";
+        this.issuer = announcedIssuer == null ? baseUrl : announcedIssuer;
         this.clientId = clientId;
         this.clientSecret = clientSecret;
         this.audienceToIssue = clientId;
@@ -62,8 +68,17 @@ final class FakeOidcProvider implements AutoCloseable {
     }
 
     static FakeOidcProvider start(String clientId, String clientSecret, boolean signWithUnpublishedKey) throws Exception {
+        return start(clientId, clientSecret, signWithUnpublishedKey, null);
+    }
+
+    /**
+     * {@code announcedIssuer}: the issuer browsers see, when it differs from the address the help center reaches the
+     * provider at (Keycloak in compose, with a dynamic back-channel hostname); the endpoints stay on this server.
+     */
+    static FakeOidcProvider start(String clientId, String clientSecret, boolean signWithUnpublishedKey,
+                                  String announcedIssuer) throws Exception {
         HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        FakeOidcProvider provider = new FakeOidcProvider(server, clientId, clientSecret, signWithUnpublishedKey);
+        FakeOidcProvider provider = new FakeOidcProvider(server, clientId, clientSecret, signWithUnpublishedKey, announcedIssuer);
         String realm = "/realms/merchant-support";
         server.createContext(realm + "/.well-known/openid-configuration", provider::discovery);
         server.createContext(realm + "/protocol/openid-connect/certs", provider::jwks);
@@ -74,6 +89,11 @@ final class FakeOidcProvider implements AutoCloseable {
 
     String issuer() {
         return issuer;
+    }
+
+    /** Where the provider really answers. */
+    String baseUrl() {
+        return baseUrl;
     }
 
     /** The code the next token request may redeem, bound to the PKCE challenge and nonce of the auth request. */
@@ -90,7 +110,7 @@ final class FakeOidcProvider implements AutoCloseable {
             respond(exchange, 503, "text/plain", "starting");
             return;
         }
-        String endpoints = issuer + "/protocol/openid-connect";
+        String endpoints = baseUrl + "/protocol/openid-connect";
         respond(exchange, 200, "application/json", """
                 {"issuer":"%1$s",
                  "authorization_endpoint":"%2$s/auth",
@@ -109,7 +129,8 @@ final class FakeOidcProvider implements AutoCloseable {
     }
 
     private void token(HttpExchange exchange) throws IOException {
-        var form = QueryParams.parse(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+        Map<String, String> form = TestBrowser.firstValues(URLUtils.parseParameters(
+                new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8)));
         String basic = "Basic " + Base64.getEncoder().encodeToString(
                 (encode(clientId) + ":" + encode(clientSecret)).getBytes(StandardCharsets.UTF_8));
         if (!basic.equals(exchange.getRequestHeaders().getFirst("Authorization"))) {
@@ -134,7 +155,7 @@ final class FakeOidcProvider implements AutoCloseable {
 
     private String idToken() {
         Instant now = Instant.now();
-        JWTClaimsSet claims = new JWTClaimsSet.Builder()
+        JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder()
                 .issuer(issuer)
                 .subject("merchant-42")
                 .audience(audienceToIssue)
@@ -142,11 +163,13 @@ final class FakeOidcProvider implements AutoCloseable {
                 .expirationTime(Date.from(now.plusSeconds(300)))
                 .claim("nonce", nonceToIssue)
                 .claim("azp", clientId)
-                .claim("name", "Ada <Lovelace>")
-                .claim("email", "ada@example.com")
-                .build();
+                .claim("email", "ada@example.com");
+        if (nameToIssue != null) {
+            claims.claim("name", nameToIssue);
+        }
         try {
-            SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(signingKey.getKeyID()).build(), claims);
+            SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(signingKey.getKeyID()).build(),
+                    claims.build());
             jwt.sign(new RSASSASigner(signingKey));
             return jwt.serialize();
         } catch (JOSEException e) {
