@@ -1,6 +1,5 @@
 package com.merchantsupport.it.support;
 
-import java.io.File;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -52,9 +51,12 @@ public final class HelpCenterStandIn implements AutoCloseable {
         allowFormAction(realm, URL);
 
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        // Beside the screenshots, in target/ (which a fresh clone does not have yet when this test runs first).
+        java.nio.file.Path logFile = Screenshots.targetDir().resolveSibling("help-center.log");
+        java.nio.file.Files.createDirectories(logFile.getParent());
         ProcessBuilder builder = new ProcessBuilder(java, "-jar", System.getProperty("help.center.jar"))
                 .redirectErrorStream(true)
-                .redirectOutput(new File(System.getProperty("screenshots.dir", "target/screenshots"), "../help-center.log"));
+                .redirectOutput(logFile.toFile());
         builder.environment().put("HELP_CENTER_PORT", Integer.toString(PORT));
         builder.environment().put("HELP_CENTER_URL", URL);
         builder.environment().put("KEYCLOAK_ISSUER", Pages.realmUrl());
