@@ -4,6 +4,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -52,8 +53,8 @@ public final class HelpCenterStandIn implements AutoCloseable {
 
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         // Beside the screenshots, in target/ (which a fresh clone does not have yet when this test runs first).
-        java.nio.file.Path logFile = Screenshots.targetDir().resolveSibling("help-center.log");
-        java.nio.file.Files.createDirectories(logFile.getParent());
+        Path logFile = Screenshots.targetDir().resolveSibling("help-center.log");
+        Files.createDirectories(logFile.getParent());
         ProcessBuilder builder = new ProcessBuilder(java, "-jar", System.getProperty("help.center.jar"))
                 .redirectErrorStream(true)
                 .redirectOutput(logFile.toFile());
