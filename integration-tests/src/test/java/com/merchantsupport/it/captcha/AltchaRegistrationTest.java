@@ -163,7 +163,7 @@ class AltchaRegistrationTest {
     void refusalIsInTheMerchantsLanguage() {
         String email = Accounts.newEmail("altcha-fr");
         FormBrowser browser = new FormBrowser().language("fr").open(CaptchaTestRealm.registrationUrl(REALM));
-        assertTrue(browser.page().selectFirst("altcha-widget").attr("strings").contains("Je ne suis pas un robot"));
+        assertTrue(browser.page().selectFirst("altcha-widget").attr("data-strings").contains("Je ne suis pas un robot"));
         register(browser, email, null);
         assertRefused(browser, email, "missing", "bloqueur de publicité");
     }
@@ -270,7 +270,7 @@ class AltchaRegistrationTest {
         assertEquals(200, browser.status());
         assertNotNull(browser.page().selectFirst("#kc-register-form altcha-widget"), "widget again on the re-rendered page");
         HttpResponse<String> challenge = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                URI.create(browser.page().selectFirst("altcha-widget").attr("challengeurl"))).build(),
+                URI.create(browser.page().selectFirst("altcha-widget").attr("challenge"))).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(200, challenge.statusCode());
         String email = Accounts.newEmail("altcha-retry");
