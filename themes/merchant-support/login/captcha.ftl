@@ -12,7 +12,9 @@
   No inline script or style: merchant-captcha.js (external) loads the widget, keeps the submit button disabled
   until the check is done, announces the state to screen readers and explains a blocked widget (with the steps of
   merchant-blocked.ftl and "Reload and connect again", as when JavaScript is off).
-  ALTCHA widget: altcha 2.3.0 from npm, dist_external build (separate worker.js and altcha.css), see js/altcha/.
+  ALTCHA widget: npm altcha (version pinned in the parent pom.xml), its strict-CSP build dist/external with the SHA
+  worker as worker.js and altcha.css beside it, put into js/altcha/ by the build (not kept in git). Its own strings
+  come from data-strings (merchant-captcha.js registers them for the page's language).
 -->
 <#import "merchant-blocked.ftl" as blocked>
 <#macro widget>
@@ -23,7 +25,7 @@
          <#if !(captchaNotConfigured??)>
          data-response-field="${captchaResponseField!}"
          <#if captchaProvider == "altcha">
-         data-script-src="${url.resourcesPath}/js/altcha/altcha.js"
+         data-script-src="${url.resourcesPath}/js/altcha/altcha.js" data-worker-src="${url.resourcesPath}/js/altcha/worker.js"
          <#else>
          data-script-src="${captchaScriptUrl!}" data-site-key="${captchaSiteKey!}"
          <#if captchaInvisible??>data-invisible="true" data-action="${recaptchaAction!}"</#if>
@@ -43,8 +45,9 @@
             <#if captchaProvider == "altcha">
                 <#assign altchaStrings>{"label":"${msg("captchaWidgetLabel")?json_string}","verifying":"${msg("captchaWidgetVerifying")?json_string}","verified":"${msg("captchaWidgetVerified")?json_string}","waitAlert":"${msg("captchaWidgetWaitAlert")?json_string}","verificationRequired":"${msg("captchaWidgetVerificationRequired")?json_string}","error":"${msg("captchaWidgetError")?json_string}","expired":"${msg("captchaWidgetExpired")?json_string}","verify":"${msg("captchaWidgetVerify")?json_string}","reload":"${msg("captchaWidgetReload")?json_string}","loading":"${msg("captchaWidgetLoading")?json_string}"}</#assign>
                 <link rel="stylesheet" href="${url.resourcesPath}/js/altcha/altcha.css">
-                <altcha-widget challengeurl="${altchaChallengeUrl}" name="altcha" auto="onload" hidefooter hidelogo
-                               workerurl="${url.resourcesPath}/js/altcha/worker.js" strings='${altchaStrings}'></altcha-widget>
+                <altcha-widget challenge="${altchaChallengeUrl}" name="altcha" auto="onload" language="${(locale.currentLanguageTag)!"en"}"
+                               configuration='{"hideFooter":true,"hideLogo":true,"humanInteractionSignature":false}'
+                               data-strings='${altchaStrings}'></altcha-widget>
             <#elseif !(captchaInvisible??)>
                 <div class="${captchaWidgetClass!}" data-sitekey="${captchaSiteKey!}" data-language="${captchaLanguage!}"
                      data-callback="merchantCaptchaSolved" data-expired-callback="merchantCaptchaExpired"

@@ -84,7 +84,16 @@ function startAltcha(box, ui) {
   };
   widget.addEventListener("statechange", (event) => onState(event.detail && event.detail.state));
   import(box.dataset.scriptSrc)
-    .then(() => customElements.whenDefined("altcha-widget"))
+    .then(() => {
+      // Before the widget's first fetch (it waits for a timer, then the network): the strict-CSP build bundles no
+      // worker, so the one algorithm the server issues gets its worker file from this origin (worker-src 'self').
+      const altcha = globalThis.$altcha;
+      altcha.algorithms.set("SHA-256", () => new Worker(box.dataset.workerSrc));
+      // The page's strings (message bundles) under the page's language, over the widget's English defaults.
+      const language = (widget.getAttribute("language") || "en").toLowerCase();
+      altcha.i18n.set(language, { ...altcha.i18n.get("en"), ...JSON.parse(widget.dataset.strings || "{}") });
+      return customElements.whenDefined("altcha-widget");
+    })
     .then(() => {
       if (typeof widget.getState === "function") {
         onState(widget.getState());

@@ -96,15 +96,40 @@ class AltchaRegistrationTest {
     }
 
     @Test
+    void theJarServesTheWidgetFromNpmWithItsLicence() throws Exception {
+        FormBrowser browser = openRegistration();
+        String script = browser.page().selectFirst("#merchant-captcha").attr("data-script-src");
+        String folder = (script.startsWith("/") ? Pages.base() + script : script).replaceFirst("altcha\\.js$", "");
+        HttpClient http = HttpClient.newHttpClient();
+        for (String file : new String[] {"altcha.js", "worker.js", "altcha.css"}) {
+            HttpResponse<String> reply = http.send(HttpRequest.newBuilder(URI.create(folder + file)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, reply.statusCode(), folder + file);
+        }
+        HttpResponse<String> licence = http.send(HttpRequest.newBuilder(URI.create(folder + "LICENSE.txt")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, licence.statusCode());
+        assertTrue(licence.body().startsWith("MIT License") && licence.body().contains("Daniel Regeci"), licence.body());
+        HttpResponse<String> pkg = http.send(HttpRequest.newBuilder(URI.create(folder + "package.json")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        JsonNode npm = json.readTree(pkg.body());
+        assertEquals("altcha", npm.path("name").asText());
+        assertEquals("MIT", npm.path("license").asText());
+    }
+
+    @Test
     void pageCarriesTheWidgetAndAGoodSolutionRegistersOnce() {
         FormBrowser browser = openRegistration();
         Element widget = browser.page().selectFirst("#kc-register-form altcha-widget");
         assertNotNull(widget, "widget inside the registration form:\n" + browser.page().html());
-        assertEquals(Pages.base() + "/realms/" + REALM + "/altcha/challenge", widget.attr("challengeurl"));
+        assertEquals(Pages.base() + "/realms/" + REALM + "/altcha/challenge", widget.attr("challenge"));
         assertEquals("onload", widget.attr("auto"));
         assertEquals("altcha", widget.attr("name"));
-        assertTrue(widget.attr("strings").contains("\"label\":\"I’m not a robot\""), widget.attr("strings"));
-        assertTrue(widget.attr("workerurl").endsWith("/js/altcha/worker.js"));
+        assertEquals("en", widget.attr("language"));
+        assertTrue(widget.attr("data-strings").contains("\"label\":\"I’m not a robot\""), widget.attr("data-strings"));
+        Element box = browser.page().selectFirst("#merchant-captcha");
+        assertTrue(box.attr("data-script-src").endsWith("/js/altcha/altcha.js"), box.attr("data-script-src"));
+        assertTrue(box.attr("data-worker-src").endsWith("/js/altcha/worker.js"), box.attr("data-worker-src"));
         assertNotNull(browser.page().selectFirst("script[type=module][src$=/js/merchant-captcha.js]"), "glue script");
         assertTrue(browser.page().select("#merchant-captcha script:not([src])").isEmpty(), "no inline captcha script");
         assertTrue(browser.page().select("script:not([src])").stream()
@@ -138,7 +163,7 @@ class AltchaRegistrationTest {
     void refusalIsInTheMerchantsLanguage() {
         String email = Accounts.newEmail("altcha-fr");
         FormBrowser browser = new FormBrowser().language("fr").open(CaptchaTestRealm.registrationUrl(REALM));
-        assertTrue(browser.page().selectFirst("altcha-widget").attr("strings").contains("Je ne suis pas un robot"));
+        assertTrue(browser.page().selectFirst("altcha-widget").attr("data-strings").contains("Je ne suis pas un robot"));
         register(browser, email, null);
         assertRefused(browser, email, "missing", "bloqueur de publicité");
     }
@@ -245,7 +270,7 @@ class AltchaRegistrationTest {
         assertEquals(200, browser.status());
         assertNotNull(browser.page().selectFirst("#kc-register-form altcha-widget"), "widget again on the re-rendered page");
         HttpResponse<String> challenge = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                URI.create(browser.page().selectFirst("altcha-widget").attr("challengeurl"))).build(),
+                URI.create(browser.page().selectFirst("altcha-widget").attr("challenge"))).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(200, challenge.statusCode());
         String email = Accounts.newEmail("altcha-retry");

@@ -327,9 +327,9 @@ class TwoNodeClusterTest {
         return browser;
     }
 
-    /** What the ALTCHA widget does: GET its challengeurl (here routed to {@code node}), solve it. */
+    /** What the ALTCHA widget does: GET its challenge URL (here routed to {@code node}), solve it. */
     private String solveWidgetChallengeOn(KeycloakNode node, FormBrowser browser) {
-        String challengeUrl = browser.page().selectFirst("#kc-register-form altcha-widget").attr("challengeurl");
+        String challengeUrl = browser.page().selectFirst("#kc-register-form altcha-widget").attr("challenge");
         assertTrue(challengeUrl.startsWith(PUBLIC), challengeUrl);
         try {
             HttpResponse<String> challenge = HttpClient.newHttpClient().send(

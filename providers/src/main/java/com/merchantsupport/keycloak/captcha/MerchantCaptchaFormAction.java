@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
+import com.merchantsupport.keycloak.journey.FlowSettings;
 import com.merchantsupport.keycloak.journey.StatelessProviderFactory;
 import jakarta.ws.rs.core.MultivaluedMap;
 
@@ -108,7 +109,7 @@ public class MerchantCaptchaFormAction implements FormAction {
     }
 
     private static CaptchaSettings settings(AuthenticatorConfigModel config) {
-        return CaptchaSettings.from(config == null ? null : config.getConfig());
+        return CaptchaSettings.from(FlowSettings.of(config));
     }
 
     private static String shorten(String text) {
@@ -190,11 +191,11 @@ public class MerchantCaptchaFormAction implements FormAction {
                     .property().name(CaptchaSettings.CONNECT_TIMEOUT_MS).label("Connect timeout (ms)")
                     .helpText("How long to wait for a connection to the vendor. When it runs out, the merchant is asked "
                             + "to try again and no account is made.")
-                    .type(ProviderConfigProperty.INTEGER_TYPE).defaultValue(CaptchaSettings.DEFAULT_TIMEOUT_MS).add()
+                    .type(ProviderConfigProperty.INTEGER_TYPE).defaultValue(Integer.toString(CaptchaSettings.DEFAULT_TIMEOUT_MS)).add()
                     .property().name(CaptchaSettings.READ_TIMEOUT_MS).label("Read timeout (ms)")
                     .helpText("How long to wait for the vendor's answer once connected. Each second here is a second "
                             + "the merchant may wait after pressing the button when the vendor is slow.")
-                    .type(ProviderConfigProperty.INTEGER_TYPE).defaultValue(CaptchaSettings.DEFAULT_TIMEOUT_MS).add()
+                    .type(ProviderConfigProperty.INTEGER_TYPE).defaultValue(Integer.toString(CaptchaSettings.DEFAULT_TIMEOUT_MS)).add()
                     .property().name(CaptchaSettings.RECAPTCHA_VERSION).label("reCAPTCHA version")
                     .helpText("v2: the merchant ticks \"I'm not a robot\" (and may get a picture puzzle). v3: nothing to "
                             + "tick; Google scores the visit when the button is pressed. Must match the site key's type.")
@@ -203,7 +204,7 @@ public class MerchantCaptchaFormAction implements FormAction {
                     .property().name(CaptchaSettings.RECAPTCHA_MIN_SCORE).label("reCAPTCHA v3 minimum score")
                     .helpText("From 0.0 (surely a bot) to 1.0 (surely a person). Merchants scoring lower are refused "
                             + "and asked to try again; raise it to block more bots, lower it if real merchants are refused.")
-                    .type(ProviderConfigProperty.STRING_TYPE)
+                    .type(ProviderConfigProperty.NUMBER_TYPE)
                     .defaultValue(Double.toString(CaptchaSettings.DEFAULT_RECAPTCHA_MIN_SCORE)).add()
                     .property().name(CaptchaSettings.RECAPTCHA_ACTION).label("reCAPTCHA v3 action")
                     .helpText("The action name the page asks Google for and the answer must carry (letters, digits, "
@@ -214,11 +215,11 @@ public class MerchantCaptchaFormAction implements FormAction {
                             + "on a laptop or phone; each tenfold increase makes it ten times slower for merchants and bots "
                             + "alike. Between " + CaptchaSettings.MIN_ALTCHA_MAX_NUMBER + " and "
                             + CaptchaSettings.MAX_ALTCHA_MAX_NUMBER + ".")
-                    .type(ProviderConfigProperty.INTEGER_TYPE).defaultValue(CaptchaSettings.DEFAULT_ALTCHA_MAX_NUMBER).add()
+                    .type(ProviderConfigProperty.INTEGER_TYPE).defaultValue(Integer.toString(CaptchaSettings.DEFAULT_ALTCHA_MAX_NUMBER)).add()
                     .property().name(CaptchaSettings.ALTCHA_EXPIRY_SECONDS).label("ALTCHA challenge expiry (s)")
                     .helpText("How long a merchant has between opening the sign-up page and pressing the button before "
                             + "the check silently restarts. Each solution is accepted once, for at most this long.")
-                    .type(ProviderConfigProperty.INTEGER_TYPE).defaultValue(CaptchaSettings.DEFAULT_ALTCHA_EXPIRY_SECONDS).add()
+                    .type(ProviderConfigProperty.INTEGER_TYPE).defaultValue(Integer.toString(CaptchaSettings.DEFAULT_ALTCHA_EXPIRY_SECONDS)).add()
                     .build();
         }
 

@@ -11,7 +11,6 @@ public final class RegistrationCaptchaConfig {
 
     /** The settings of the first enabled {@code merchant-captcha} execution in the registration flow; defaults if none. */
     public static CaptchaSettings settings(RealmModel realm) {
-        return FlowSettings.registrationFlowConfig(realm, MerchantCaptchaFormAction.PROVIDER_ID)
-                .map(CaptchaSettings::from).orElseGet(CaptchaSettings::defaults);
+        return CaptchaSettings.from(FlowSettings.fromRegistrationFlow(realm, MerchantCaptchaFormAction.PROVIDER_ID));
     }
 }

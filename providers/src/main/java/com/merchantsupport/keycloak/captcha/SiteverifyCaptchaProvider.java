@@ -1,22 +1,14 @@
 package com.merchantsupport.keycloak.captcha;
 
 import java.io.IOException;
-import java.net.ProxySelector;
+import java.io.InterruptedIOException;
 import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
+import java.net.URISyntaxException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.StringJoiner;
-import java.util.concurrent.ConcurrentHashMap;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.jboss.logging.Logger;
@@ -26,7 +18,8 @@ import org.keycloak.util.JsonSerialization;
 /**
  * Base of the vendors that check a token with a "siteverify" call (reCAPTCHA, hCaptcha, Turnstile): one POST,
  * form-encoded {@code secret}, {@code response}, {@code remoteip}, answered with JSON
- * {@code {"success": bool, "error-codes": [...]}}. Timeouts and outages are results, never exceptions.
+ * {@code {"success": bool, "error-codes": [...]}}, through Keycloak's outgoing HTTP client ({@link SiteverifyHttp}).
+ * Timeouts and outages are results, never exceptions.
  */
 public abstract class SiteverifyCaptchaProvider implements CaptchaProvider {
 
@@ -34,7 +27,6 @@ public abstract class SiteverifyCaptchaProvider implements CaptchaProvider {
     public static final int MAX_RESPONSE_CHARS = 16 * 1024;
     private static final int MAX_ANSWER_BYTES = 64 * 1024;
     private static final Logger LOG = Logger.getLogger(SiteverifyCaptchaProvider.class);
-    private static final Map<Duration, HttpClient> CLIENTS = new ConcurrentHashMap<>();
 
     /** Error codes shared by the vendors (their docs list the same names), mapped to what the merchant is told. */
     private static final Map<String, CaptchaFailure> COMMON_ERROR_CODES = Map.ofEntries(
@@ -97,6 +89,11 @@ public abstract class SiteverifyCaptchaProvider implements CaptchaProvider {
 
     @Override
     public CaptchaResult verify(KeycloakSession session, String response, String remoteIp, CaptchaSettings settings) {
+        return verify(SiteverifyHttp.of(session), response, remoteIp, settings);
+    }
+
+    /** {@link #verify(KeycloakSession, String, String, CaptchaSettings)} over a given HTTP client (tests). */
+    CaptchaResult verify(SiteverifyHttp http, String response, String remoteIp, CaptchaSettings settings) {
         if (!settings.hasVendorKeys()) {
             return CaptchaResult.failed(CaptchaFailure.NOT_CONFIGURED, "site key or secret key not set");
         }
@@ -106,11 +103,9 @@ public abstract class SiteverifyCaptchaProvider implements CaptchaProvider {
         if (response.length() > MAX_RESPONSE_CHARS) {
             return CaptchaResult.failed(CaptchaFailure.TOO_LARGE, response.length() + " characters");
         }
-        URI url;
-        try {
-            url = URI.create(settings.verifyUrl().isBlank() ? defaultVerifyUrl() : settings.verifyUrl());
-        } catch (IllegalArgumentException e) {
-            return CaptchaResult.failed(CaptchaFailure.NOT_CONFIGURED, "siteverify URL is not a URL");
+        String url = settings.verifyUrl().isBlank() ? defaultVerifyUrl() : settings.verifyUrl();
+        if (!isHttpUrl(url)) {
+            return CaptchaResult.failed(CaptchaFailure.NOT_CONFIGURED, "siteverify URL is not an http(s) URL");
         }
         Map<String, String> fields = new LinkedHashMap<>();
         fields.put("secret", settings.secretKey());
@@ -119,40 +114,27 @@ public abstract class SiteverifyCaptchaProvider implements CaptchaProvider {
             fields.put("remoteip", remoteIp);
         }
         fields.putAll(extraVerifyFields(settings));
-        HttpRequest request;
+        SiteverifyHttp.Answer answer;
         try {
-            request = HttpRequest.newBuilder(url)
-                    .timeout(settings.readTimeout())
-                    .header("Content-Type", "application/x-www-form-urlencoded")
-                    .header("Accept", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(formEncode(fields)))
-                    .build();
-        } catch (IllegalArgumentException e) {
-            return CaptchaResult.failed(CaptchaFailure.NOT_CONFIGURED, "siteverify URL is not an http(s) URL");
-        }
-        HttpResponse<byte[]> answer;
-        try {
-            answer = client(settings.connectTimeout()).send(request, HttpResponse.BodyHandlers.ofByteArray());
-        } catch (HttpTimeoutException e) {
-            LOG.warnf("%s siteverify at %s timed out: %s", id(), url, e.getMessage());
+            answer = http.postForm(url, fields, settings.connectTimeout(), settings.readTimeout(), MAX_ANSWER_BYTES);
+        } catch (InterruptedIOException e) {
+            LOG.warnf("%s siteverify at %s timed out: %s", id(), url, e.toString());
             return CaptchaResult.failed(CaptchaFailure.TIMEOUT, e.getClass().getSimpleName());
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
+            // RuntimeException: the client refuses what URI parsing let through (an unknown host syntax, say).
             LOG.warnf("%s siteverify at %s failed: %s", id(), url, e.toString());
             return CaptchaResult.failed(CaptchaFailure.UNAVAILABLE, e.getClass().getSimpleName());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return CaptchaResult.failed(CaptchaFailure.UNAVAILABLE, "interrupted");
         }
-        if (answer.statusCode() / 100 != 2) {
-            LOG.warnf("%s siteverify at %s answered HTTP %d", id(), url, answer.statusCode());
-            return CaptchaResult.failed(CaptchaFailure.UNAVAILABLE, "HTTP " + answer.statusCode());
+        if (answer.status() / 100 != 2) {
+            LOG.warnf("%s siteverify at %s answered HTTP %d", id(), url, answer.status());
+            return CaptchaResult.failed(CaptchaFailure.UNAVAILABLE, "HTTP " + answer.status());
         }
         return interpret(answer.body(), settings);
     }
 
     /** Reads a siteverify answer body; public for tests. */
-    public CaptchaResult interpret(byte[] body, CaptchaSettings settings) {
-        if (body == null || body.length == 0 || body.length > MAX_ANSWER_BYTES) {
+    public CaptchaResult interpret(String body, CaptchaSettings settings) {
+        if (body == null || body.isEmpty() || body.length() > MAX_ANSWER_BYTES) {
             return CaptchaResult.failed(CaptchaFailure.UNAVAILABLE, "empty or oversized answer");
         }
         JsonNode json;
@@ -184,24 +166,13 @@ public abstract class SiteverifyCaptchaProvider implements CaptchaProvider {
         return CaptchaFailure.REFUSED;
     }
 
-    static String formEncode(Map<String, String> fields) {
-        StringJoiner body = new StringJoiner("&");
-        fields.forEach((name, value) -> body.add(URLEncoder.encode(name, StandardCharsets.UTF_8) + "="
-                + URLEncoder.encode(value, StandardCharsets.UTF_8)));
-        return body.toString();
-    }
-
-    private static HttpClient client(Duration connectTimeout) {
-        return CLIENTS.computeIfAbsent(connectTimeout, timeout -> {
-            HttpClient.Builder builder = HttpClient.newBuilder()
-                    .connectTimeout(timeout)
-                    .version(HttpClient.Version.HTTP_1_1)
-                    .followRedirects(HttpClient.Redirect.NEVER);
-            ProxySelector proxy = ProxySelector.getDefault();
-            if (proxy != null) {
-                builder.proxy(proxy);
-            }
-            return builder.build();
-        });
+    private static boolean isHttpUrl(String url) {
+        try {
+            URI uri = new URI(url);
+            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+            return (scheme.equals("http") || scheme.equals("https")) && uri.getHost() != null;
+        } catch (URISyntaxException e) {
+            return false;
+        }
     }
 }

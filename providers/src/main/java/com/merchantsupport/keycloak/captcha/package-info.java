@@ -5,12 +5,13 @@
  * ({@link com.merchantsupport.keycloak.captcha.AltchaChallengeResource}).
  *
  * <h2>Content-Security-Policy</h2>
- * The page side is {@code captcha.ftl} plus two external files of the login theme: {@code js/merchant-captcha.js}
- * (glue, an ES module) and the vendored ALTCHA widget {@code js/altcha/} (npm {@code altcha} 2.3.0, the
- * {@code dist_external} build: {@code altcha.js} ES module, {@code worker.js}, {@code altcha.css}). That build does
- * not inline its worker as a {@code blob:} URL and does not inject styles: the worker is loaded from
- * {@code js/altcha/worker.js} (attribute {@code workerurl}) and the styles from {@code altcha.css}. Nothing uses
- * {@code eval}, inline script or inline style attributes, and the widget is served from the Keycloak origin.
+ * The page side is {@code captcha.ftl} plus external files of the login theme: {@code js/merchant-captcha.js}
+ * (glue, an ES module) and the ALTCHA widget {@code js/altcha/}, which the build takes from npm {@code altcha} (the
+ * version pinned in the parent pom, docs/CAPTCHA.md): its {@code dist/external} build as {@code altcha.js}, its SHA
+ * worker as {@code worker.js}, {@code altcha.css}, and its licence. That build neither inlines a worker as a
+ * {@code blob:} URL nor injects styles: the glue registers {@code worker.js} for the one algorithm the server issues
+ * and the page links {@code altcha.css}. Nothing uses {@code eval}, inline script or inline style attributes, and
+ * the widget is served from the Keycloak origin.
  *
  * <p>ALTCHA therefore works under
  * <pre>
@@ -30,7 +31,8 @@
  *       style-src https://hcaptcha.com https://*.hcaptcha.com; connect-src https://hcaptcha.com https://*.hcaptcha.com}</li>
  *   <li>Turnstile: {@code script-src https://challenges.cloudflare.com; frame-src https://challenges.cloudflare.com}</li>
  * </ul>
- * The server side calls the vendor's siteverify URL with {@link java.net.http.HttpClient} (JDK trust store, JVM proxy
- * settings), not Keycloak's outgoing HTTP client.
+ * The server side calls the vendor's siteverify URL through Keycloak's outgoing HTTP client
+ * ({@link com.merchantsupport.keycloak.captcha.SiteverifyHttp} over {@code SimpleHttp}): the deployer's proxy and
+ * truststore settings apply, the step's timeouts are set per request.
  */
 package com.merchantsupport.keycloak.captcha;

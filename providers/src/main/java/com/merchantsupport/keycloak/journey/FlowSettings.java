@@ -72,4 +72,14 @@ public final class FlowSettings {
             return defaultValue;
         }
     }
+
+    /** A decimal setting clamped to {@code [min, max]}; unparsable or NaN gives the default. */
+    public double getDouble(String key, double defaultValue, double min, double max) {
+        try {
+            double value = Double.parseDouble(get(key, Double.toString(defaultValue)));
+            return Double.isNaN(value) ? defaultValue : Math.max(min, Math.min(max, value));
+        } catch (NumberFormatException e) {
+            return defaultValue;
+        }
+    }
 }

@@ -163,6 +163,15 @@ class AltchaChallengesTest {
     }
 
     @Test
+    void expiryIsJudgedByKeycloaksClockAlone() throws Exception {
+        // Past its expiry by the system clock, but not by Keycloak's (behind it here): accepted, as Keycloak's
+        // clock is the one the challenge was issued by.
+        String expiredBySystemClock = solve(challenge(KEY, REALM, now() - 30));
+        CaptchaResult result = AltchaChallenges.verify(expiredBySystemClock, REALM, List.of(KEY), now() - 60, guard);
+        assertEquals("ok", result.reason(), result.toString());
+    }
+
+    @Test
     void refusesAChallengeFromAnotherRealm() throws Exception {
         String otherKey = AltchaKeys.derive("other-realm-secret".getBytes(), "realm-id-2");
         String fromOtherRealm = solve(challenge(otherKey, "other-realm", now() + 600));

@@ -8,13 +8,15 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
+import com.merchantsupport.keycloak.journey.FlowSettings;
 import org.junit.jupiter.api.Test;
+import org.keycloak.provider.ProviderConfigProperty;
 
 class CaptchaSettingsTest {
 
     @Test
     void defaultsWhenNothingIsConfigured() {
-        CaptchaSettings s = CaptchaSettings.from(null);
+        CaptchaSettings s = CaptchaSettings.from((Map<String, String>) null);
         assertEquals("altcha", s.provider());
         assertEquals(Duration.ofMillis(5000), s.connectTimeout());
         assertEquals(Duration.ofMillis(5000), s.readTimeout());
@@ -50,6 +52,13 @@ class CaptchaSettingsTest {
     }
 
     @Test
+    void readsThroughTheStepsSettingsReader() {
+        Map<String, String> config = Map.of(CaptchaSettings.PROVIDER, "hcaptcha", CaptchaSettings.ALTCHA_MAX_NUMBER, "50000");
+        assertEquals(CaptchaSettings.from(config), CaptchaSettings.from(FlowSettings.of(config)));
+        assertEquals(CaptchaSettings.defaults(), CaptchaSettings.from((Map<String, String>) null));
+    }
+
+    @Test
     void toStringHidesTheSecret() {
         String text = CaptchaSettings.from(Map.of(CaptchaSettings.SECRET_KEY, "very-secret")).toString();
         assertFalse(text.contains("very-secret"), text);
@@ -79,6 +88,17 @@ class CaptchaSettingsTest {
         assertEquals(List.of(CaptchaSettings.SECRET_KEY),
                 properties.stream().filter(p -> p.isSecret()).map(p -> p.getName()).toList());
         assertEquals(CaptchaProviders.ids(), properties.get(0).getOptions());
+        // The console shows a number field for numbers; the config still holds strings.
+        Map<String, String> types = properties.stream().collect(java.util.stream.Collectors.toMap(p -> p.getName(), p -> p.getType()));
+        for (String integer : List.of(CaptchaSettings.CONNECT_TIMEOUT_MS, CaptchaSettings.READ_TIMEOUT_MS,
+                CaptchaSettings.ALTCHA_MAX_NUMBER, CaptchaSettings.ALTCHA_EXPIRY_SECONDS)) {
+            assertEquals(ProviderConfigProperty.INTEGER_TYPE, types.get(integer), integer);
+        }
+        assertEquals(ProviderConfigProperty.NUMBER_TYPE, types.get(CaptchaSettings.RECAPTCHA_MIN_SCORE));
+        properties.stream().filter(p -> p.getDefaultValue() != null)
+                .forEach(p -> assertEquals(CaptchaSettings.defaults(),
+                        CaptchaSettings.from(Map.of(p.getName(), (String) p.getDefaultValue())),
+                        p.getName() + ": the console's default is the reader's default"));
         assertEquals("merchant-captcha", new MerchantCaptchaFormAction.Factory().getId());
         assertEquals("Merchant Support: Captcha", new MerchantCaptchaFormAction.Factory().getDisplayType());
     }

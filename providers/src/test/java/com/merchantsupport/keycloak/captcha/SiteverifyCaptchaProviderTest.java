@@ -9,27 +9,43 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 
 import com.sun.net.httpserver.HttpServer;
+import org.apache.http.conn.ConnectTimeoutException;
+import org.apache.http.impl.client.CloseableHttpClient;
+import org.apache.http.impl.client.HttpClients;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.keycloak.http.simple.SimpleHttp;
 
 class SiteverifyCaptchaProviderTest {
+
+    /** Fails the test if a refusal that needs no vendor reached the vendor. */
+    private static final SiteverifyHttp NEVER_CALLED = (url, fields, connect, read, max) -> {
+        throw new AssertionError("the vendor was called");
+    };
 
     private final RecaptchaCaptchaProvider recaptcha = new RecaptchaCaptchaProvider();
     private final HCaptchaCaptchaProvider hcaptcha = new HCaptchaCaptchaProvider();
     private final TurnstileCaptchaProvider turnstile = new TurnstileCaptchaProvider();
+    /** The production code path (SimpleHttp, per-request config) over a plain Apache client instead of Keycloak's. */
+    private final CloseableHttpClient client = HttpClients.createDefault();
+    private final SiteverifyHttp http = SiteverifyHttp.over(() -> SimpleHttp.create(client));
     private HttpServer stub;
 
     @AfterEach
-    void stopStub() {
+    void stopStubAndClient() throws IOException {
         if (stub != null) {
             stub.stop(0);
         }
+        client.close();
     }
 
     private static CaptchaSettings settings(String provider, Map<String, String> more) {
@@ -42,7 +58,7 @@ class SiteverifyCaptchaProviderTest {
     }
 
     private static CaptchaFailure interpret(SiteverifyCaptchaProvider provider, CaptchaSettings settings, String body) {
-        return provider.interpret(body.getBytes(StandardCharsets.UTF_8), settings).failure();
+        return provider.interpret(body, settings).failure();
     }
 
     @Test
@@ -105,10 +121,30 @@ class SiteverifyCaptchaProviderTest {
     @Test
     void refusesWithoutKeysOrAnswerWithoutCallingTheVendor() {
         CaptchaSettings noKeys = CaptchaSettings.from(Map.of(CaptchaSettings.PROVIDER, "turnstile", CaptchaSettings.SITE_KEY, "x"));
-        assertEquals(CaptchaFailure.NOT_CONFIGURED, turnstile.verify(null, "token", "127.0.0.1", noKeys).failure());
-        CaptchaSettings s = settings("turnstile", Map.of(CaptchaSettings.VERIFY_URL, "http://127.0.0.1:1/never-called"));
-        assertEquals(CaptchaFailure.MISSING, turnstile.verify(null, "", "127.0.0.1", s).failure());
-        assertEquals(CaptchaFailure.TOO_LARGE, turnstile.verify(null, "x".repeat(20_000), "127.0.0.1", s).failure());
+        assertEquals(CaptchaFailure.NOT_CONFIGURED, turnstile.verify(NEVER_CALLED, "token", "127.0.0.1", noKeys).failure());
+        CaptchaSettings s = settings("turnstile", Map.of());
+        assertEquals(CaptchaFailure.MISSING, turnstile.verify(NEVER_CALLED, "", "127.0.0.1", s).failure());
+        assertEquals(CaptchaFailure.TOO_LARGE, turnstile.verify(NEVER_CALLED, "x".repeat(20_000), "127.0.0.1", s).failure());
+        for (String url : List.of("ftp://127.0.0.1/siteverify", "not a url", "https:///no-host")) {
+            CaptchaSettings badUrl = settings("turnstile", Map.of(CaptchaSettings.VERIFY_URL, url));
+            assertEquals(CaptchaFailure.NOT_CONFIGURED, turnstile.verify(NEVER_CALLED, "token", "127.0.0.1", badUrl).failure(), url);
+        }
+    }
+
+    @Test
+    void callsTheVendorsOwnEndpointWithTheStepsTimeouts() {
+        AtomicReference<String> calledUrl = new AtomicReference<>();
+        List<Duration> timeouts = new ArrayList<>();
+        SiteverifyHttp recording = (url, fields, connect, read, max) -> {
+            calledUrl.set(url);
+            timeouts.add(connect);
+            timeouts.add(read);
+            return new SiteverifyHttp.Answer(200, "{\"success\":true}");
+        };
+        CaptchaSettings s = settings("turnstile", Map.of(CaptchaSettings.CONNECT_TIMEOUT_MS, "1500", CaptchaSettings.READ_TIMEOUT_MS, "2500"));
+        assertTrue(turnstile.verify(recording, "token", "127.0.0.1", s).success());
+        assertEquals("https://challenges.cloudflare.com/turnstile/v0/siteverify", calledUrl.get());
+        assertEquals(List.of(Duration.ofMillis(1500), Duration.ofMillis(2500)), timeouts);
     }
 
     @Test
@@ -117,9 +153,9 @@ class SiteverifyCaptchaProviderTest {
         AtomicReference<String> contentType = new AtomicReference<>();
         String url = startStub(0, "{\"success\":true}", 200, received, contentType);
         CaptchaSettings s = settings("hcaptcha", Map.of(CaptchaSettings.VERIFY_URL, url, CaptchaSettings.SECRET_KEY, "s&cret=1"));
-        CaptchaResult result = hcaptcha.verify(null, "token+/=", "203.0.113.7", s);
+        CaptchaResult result = hcaptcha.verify(http, "token+/=", "203.0.113.7", s);
         assertTrue(result.success(), result.toString());
-        assertEquals("application/x-www-form-urlencoded", contentType.get());
+        assertTrue(contentType.get().startsWith("application/x-www-form-urlencoded"), contentType.get());
         assertEquals(Map.of("secret", "s&cret=1", "response", "token+/=", "remoteip", "203.0.113.7", "sitekey", "site-key"),
                 received.get());
     }
@@ -129,10 +165,20 @@ class SiteverifyCaptchaProviderTest {
         String url = startStub(3_000, "{\"success\":true}", 200, new AtomicReference<>(), new AtomicReference<>());
         CaptchaSettings s = settings("turnstile", Map.of(CaptchaSettings.VERIFY_URL, url, CaptchaSettings.READ_TIMEOUT_MS, "300"));
         long start = System.nanoTime();
-        CaptchaResult result = turnstile.verify(null, "token", "127.0.0.1", s);
+        CaptchaResult result = turnstile.verify(http, "token", "127.0.0.1", s);
         long tookMs = (System.nanoTime() - start) / 1_000_000;
         assertEquals(CaptchaFailure.TIMEOUT, result.failure());
         assertTrue(tookMs < 2_500, "gave up after " + tookMs + " ms");
+    }
+
+    @Test
+    void aConnectTimeoutIsATimeoutToo() {
+        SiteverifyHttp unreachable = (url, fields, connect, read, max) -> {
+            throw new ConnectTimeoutException("Connect to vendor timed out");
+        };
+        CaptchaResult result = turnstile.verify(unreachable, "token", "127.0.0.1", settings("turnstile", Map.of()));
+        assertEquals(CaptchaFailure.TIMEOUT, result.failure());
+        assertEquals("ConnectTimeoutException", result.detail());
     }
 
     @Test
@@ -142,13 +188,27 @@ class SiteverifyCaptchaProviderTest {
             closedPort = socket.getLocalPort();
         }
         CaptchaSettings refused = settings("turnstile", Map.of(CaptchaSettings.VERIFY_URL, "http://127.0.0.1:" + closedPort + "/siteverify"));
-        assertEquals(CaptchaFailure.UNAVAILABLE, turnstile.verify(null, "token", "127.0.0.1", refused).failure());
+        assertEquals(CaptchaFailure.UNAVAILABLE, turnstile.verify(http, "token", "127.0.0.1", refused).failure());
 
         String url = startStub(0, "oops", 503, new AtomicReference<>(), new AtomicReference<>());
         CaptchaSettings failing = settings("turnstile", Map.of(CaptchaSettings.VERIFY_URL, url));
-        CaptchaResult result = turnstile.verify(null, "token", "127.0.0.1", failing);
+        CaptchaResult result = turnstile.verify(http, "token", "127.0.0.1", failing);
         assertEquals(CaptchaFailure.UNAVAILABLE, result.failure());
         assertEquals("HTTP 503", result.detail());
+    }
+
+    @Test
+    void aRedirectOrAHugeAnswerIsAnOutageNotFollowedOrRead() throws Exception {
+        String redirecting = startStub(0, "", 302, new AtomicReference<>(), new AtomicReference<>());
+        CaptchaResult result = turnstile.verify(http, "token", "127.0.0.1", settings("turnstile", Map.of(CaptchaSettings.VERIFY_URL, redirecting)));
+        assertEquals(CaptchaFailure.UNAVAILABLE, result.failure());
+        assertEquals("HTTP 302", result.detail());
+        stub.stop(0);
+
+        String huge = startStub(0, "{\"success\":true,\"pad\":\"" + "x".repeat(200_000) + "\"}", 200,
+                new AtomicReference<>(), new AtomicReference<>());
+        assertEquals(CaptchaFailure.UNAVAILABLE,
+                turnstile.verify(http, "token", "127.0.0.1", settings("turnstile", Map.of(CaptchaSettings.VERIFY_URL, huge))).failure());
     }
 
     private String startStub(long delayMs, String body, int status, AtomicReference<Map<String, String>> received,
@@ -170,7 +230,10 @@ class SiteverifyCaptchaProviderTest {
             }
             byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().add("Content-Type", "application/json");
-            exchange.sendResponseHeaders(status, bytes.length);
+            if (status / 100 == 3) {
+                exchange.getResponseHeaders().add("Location", "http://127.0.0.1:1/elsewhere");
+            }
+            exchange.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);
             try (OutputStream out = exchange.getResponseBody()) {
                 out.write(bytes);
             } catch (IOException ignored) {

@@ -25,4 +25,15 @@ class FlowSettingsTest {
         assertEquals(5, settings.getInt("missing", 5, 1, 100));
         assertEquals("reveal", FlowSettings.of((Map<String, String>) null).get("mode", "reveal"));
     }
+
+    @Test
+    void decimalsAreClampedAndNotANumberIsTheDefault() {
+        FlowSettings settings = FlowSettings.of(Map.of("score", "0.7", "high", "7", "nan", "NaN", "typo", "0,7"));
+
+        assertEquals(0.7, settings.getDouble("score", 0.5, 0.0, 1.0));
+        assertEquals(1.0, settings.getDouble("high", 0.5, 0.0, 1.0));
+        assertEquals(0.5, settings.getDouble("nan", 0.5, 0.0, 1.0));
+        assertEquals(0.5, settings.getDouble("typo", 0.5, 0.0, 1.0));
+        assertEquals(0.5, settings.getDouble("missing", 0.5, 0.0, 1.0));
+    }
 }
