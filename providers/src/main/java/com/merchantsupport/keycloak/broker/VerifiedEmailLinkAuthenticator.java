@@ -6,6 +6,7 @@ import java.util.List;
 
 import com.merchantsupport.keycloak.journey.MerchantAccount;
 import com.merchantsupport.keycloak.journey.MerchantErrors;
+import com.merchantsupport.keycloak.journey.MerchantProfile;
 import com.merchantsupport.keycloak.journey.StatelessProviderFactory;
 import jakarta.ws.rs.core.Response;
 import org.jboss.logging.Logger;
@@ -67,8 +68,6 @@ public class VerifiedEmailLinkAuthenticator implements Authenticator {
     static final String ERROR_HOSTED_DOMAIN = MerchantErrors.HOSTED_DOMAIN_NOT_ALLOWED;
     static final String ERROR_EMAIL_MISSING = MerchantErrors.PROVIDER_EMAIL_MISSING;
 
-    /** The realm's user profile attribute for the merchant's name (no first or last name). */
-    static final String NAME_ATTRIBUTE = "name";
     /** Authentication-session note: the refusal {@link #action} shows on the sign-in page. */
     static final String REFUSAL_NOTE = "merchant.broker.refusal";
 
@@ -177,10 +176,9 @@ public class VerifiedEmailLinkAuthenticator implements Authenticator {
             String notVouched = LinkDecision.whyProviderDoesNotVouch(claims, broker.getEmail(), settings.requireEmailVerifiedClaim());
             boolean verified = notVouched == null && LinkDecision.sameEmail(user.getEmail(), broker.getEmail());
             user.setEmailVerified(verified);
-            String name = user.getFirstAttribute(NAME_ATTRIBUTE);
+            String name = user.getFirstAttribute(MerchantProfile.NAME);
             if (name == null || name.isBlank()) {
-                user.setSingleAttribute(NAME_ATTRIBUTE,
-                        MerchantNames.fromProvider(claims, broker.getFirstName(), broker.getLastName(), user.getEmail()));
+                user.setSingleAttribute(MerchantProfile.NAME, claims.accountName(broker.getFirstName(), broker.getLastName(), user.getEmail()));
             }
             // Signs in with the provider: no password to create.
             MerchantAccount.markCompleted(user);
