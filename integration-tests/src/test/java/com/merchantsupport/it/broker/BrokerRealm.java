@@ -29,7 +29,11 @@ final class BrokerRealm {
     static final String ALIAS = "mock-google";
     static final String DISPLAY_NAME = "Google (test)";
     static final String GOOGLE = "google";
-    static final String STEP = "merchant-verified-email-link";
+    /** The first login flow's step, whose configuration the post login step shares. */
+    static final String STEP = "merchant-idp-link-verified-email";
+    static final String POST_LOGIN_STEP = "merchant-idp-finish-sign-in";
+    /** The one step both flows named before it was split; realms imported then still do. */
+    static final String STEP_BEFORE_THE_SPLIT = "merchant-verified-email-link";
 
     private BrokerRealm() {
     }
