@@ -237,19 +237,20 @@ realm = {
     },
 }
 
-# Sign in with Google: no email round-trip, and safely. The merchant-verified-email-link step links a Google
+# Sign in with Google: no email round-trip, and safely. The merchant-idp-link-verified-email step links a Google
 # login to the existing account with the same email only when Google's signed ID token says email_verified
 # and the account's own email is verified; otherwise Keycloak's confirm-link and verification steps (the
 # "Handle Existing Account" part of its default first broker login flow) decide. No review-profile page.
-# The post login flow finishes accounts created on a first sign-in (email verified only when the ID token
-# says so, name, no password) and checks the allowed Workspace domains on every sign-in. Any OpenID Connect
-# provider can use the same two flows.
+# In the post login flow, merchant-idp-finish-sign-in finishes accounts created on a first sign-in (email
+# verified only when the ID token says so, name, no password) and checks the allowed Workspace domains on
+# every sign-in. Realms imported before these two existed name merchant-verified-email-link in both flows;
+# the pack keeps that id working. Any OpenID Connect provider can use the same two flows.
 authentication_flows.extend([
     {"alias": "merchant first broker login",
      "description": "Merchant Support: first sign-in with Google or another provider. Link a verified email, else create the account, else Keycloak's verification.",
      "providerId": "basic-flow", "topLevel": True, "builtIn": False,
      "authenticationExecutions": [
-         execution("merchant-verified-email-link", requirement="ALTERNATIVE", priority=10, config="merchant verified email link"),
+         execution("merchant-idp-link-verified-email", requirement="ALTERNATIVE", priority=10, config="merchant verified email link"),
          execution("idp-create-user-if-unique", requirement="ALTERNATIVE", priority=20, config="merchant create user if unique"),
          execution(None, requirement="ALTERNATIVE", priority=30, flow_alias="merchant handle existing account"),
      ]},
@@ -282,12 +283,13 @@ authentication_flows.extend([
      "description": "Merchant Support: after every sign-in with Google or another provider. Allowed domains; finishes accounts created on a first sign-in.",
      "providerId": "basic-flow", "topLevel": True, "builtIn": False,
      "authenticationExecutions": [
-         execution("merchant-verified-email-link", priority=10, config="merchant verified email link"),
+         execution("merchant-idp-finish-sign-in", priority=10, config="merchant verified email link"),
      ]},
 ])
 
 authenticator_config.extend([
-    # Both steps share these settings: one allow-list for the first and every later sign-in.
+    # Both steps share these settings: one allow-list for the first and every later sign-in. The alias is the one
+    # deployed realms have: kept.
     {"alias": "merchant verified email link",
      "config": {"allowedHostedDomains": "", "requireEmailVerifiedClaim": "true"}},
     {"alias": "merchant create user if unique", "config": {"require.password.update.after.registration": "false"}},

@@ -99,6 +99,19 @@ class GoogleSignInTest {
     }
 
     @Test
+    void theTwoFlowsUseTheSplitStepsSharingOneConfiguration() {
+        var first = realm.admin().flows().getExecutions("merchant first broker login");
+        var post = realm.admin().flows().getExecutions("merchant post broker login");
+
+        assertEquals(BrokerRealm.STEP, first.get(0).getProviderId());
+        assertEquals("ALTERNATIVE", first.get(0).getRequirement());
+        assertEquals(List.of(BrokerRealm.POST_LOGIN_STEP), post.stream().map(e -> e.getProviderId()).toList());
+        assertEquals("REQUIRED", post.get(0).getRequirement());
+        assertNotNull(first.get(0).getAuthenticationConfig());
+        assertEquals(first.get(0).getAuthenticationConfig(), post.get(0).getAuthenticationConfig(), "one allow-list for every sign-in");
+    }
+
+    @Test
     void aNewMerchantGetsAnAccountAndLandsSignedInAtTheHelpCenterWithoutAnyEmail() {
         String email = BrokerRealm.forgetAfterTest(realm, Accounts.newEmail("google-new"));
         String subject = UpstreamProvider.newSubject();

@@ -37,6 +37,8 @@ public record LinkDecision(Outcome outcome, String reason) {
     public static final String ACCOUNT_EMAIL_NOT_VERIFIED = "account_email_not_verified";
     public static final String ACCOUNT_DISABLED = "account_disabled";
     public static final String ACCOUNT_ALREADY_LINKED = "account_already_linked_to_provider";
+    /** Only where the realm allows duplicate emails: Keycloak's steps ask which account. */
+    public static final String SEVERAL_ACCOUNTS = "several_accounts_with_email";
 
     /** The local account found with the brokered email. */
     public record Account(String email, boolean emailVerified, boolean enabled, boolean linkedToThisProvider) {

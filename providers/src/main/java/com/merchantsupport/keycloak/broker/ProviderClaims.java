@@ -3,6 +3,7 @@ package com.merchantsupport.keycloak.broker;
 import java.util.Locale;
 import java.util.Map;
 
+import com.merchantsupport.keycloak.journey.MerchantProfile;
 import org.keycloak.broker.oidc.OIDCIdentityProvider;
 import org.keycloak.broker.oidc.OIDCIdentityProviderConfig;
 import org.keycloak.broker.provider.BrokeredIdentityContext;
@@ -53,6 +54,15 @@ public record ProviderClaims(boolean idToken, boolean signatureChecked, String e
                 text(claims.get(IDToken.NAME)),
                 text(claims.get(IDToken.GIVEN_NAME)),
                 text(claims.get(IDToken.FAMILY_NAME)));
+    }
+
+    /**
+     * The name of an account created from this login: the ID token's {@code name}, else its given and family
+     * names, else the names the provider's userinfo gave, else the email; fit for the user profile.
+     */
+    public String accountName(String brokeredFirstName, String brokeredLastName, String email) {
+        String fromToken = MerchantProfile.fromProfile(name, givenName, familyName, null);
+        return fromToken != null ? fromToken : MerchantProfile.fromProfile(null, brokeredFirstName, brokeredLastName, email);
     }
 
     private static String text(Object value) {

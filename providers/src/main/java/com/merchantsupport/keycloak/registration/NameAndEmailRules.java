@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
+import com.merchantsupport.keycloak.journey.MerchantProfile;
 import org.keycloak.models.utils.FormMessage;
 
 /**
@@ -12,11 +13,9 @@ import org.keycloak.models.utils.FormMessage;
  */
 public final class NameAndEmailRules {
 
-    public static final String FIELD_NAME = "name";
+    /** The form's field is the user profile's attribute. */
+    public static final String FIELD_NAME = MerchantProfile.NAME;
     public static final String FIELD_EMAIL = "email";
-    public static final int NAME_MAX = 255;
-    /** RFC 5321's limit on a forward path. */
-    public static final int EMAIL_MAX = 254;
 
     public static final String MISSING_NAME = "merchantNameMissing";
     public static final String NAME_TOO_LONG = "merchantNameTooLong";
@@ -42,15 +41,15 @@ public final class NameAndEmailRules {
         List<FormMessage> errors = new ArrayList<>();
         if (normalizedName.isEmpty()) {
             errors.add(new FormMessage(FIELD_NAME, MISSING_NAME));
-        } else if (normalizedName.codePointCount(0, normalizedName.length()) > NAME_MAX) {
-            errors.add(new FormMessage(FIELD_NAME, NAME_TOO_LONG, NAME_MAX));
+        } else if (normalizedName.codePointCount(0, normalizedName.length()) > MerchantProfile.NAME_MAX_LENGTH) {
+            errors.add(new FormMessage(FIELD_NAME, NAME_TOO_LONG, MerchantProfile.NAME_MAX_LENGTH));
         } else if (hasControlCharacter(normalizedName)) {
             errors.add(new FormMessage(FIELD_NAME, NAME_CONTROL));
         }
         if (normalizedEmail.isEmpty()) {
             errors.add(new FormMessage(FIELD_EMAIL, MISSING_EMAIL));
-        } else if (normalizedEmail.length() > EMAIL_MAX) {
-            errors.add(new FormMessage(FIELD_EMAIL, EMAIL_TOO_LONG, EMAIL_MAX));
+        } else if (normalizedEmail.length() > MerchantProfile.EMAIL_MAX_LENGTH) {
+            errors.add(new FormMessage(FIELD_EMAIL, EMAIL_TOO_LONG, MerchantProfile.EMAIL_MAX_LENGTH));
         } else if (hasControlCharacter(normalizedEmail) || !looksLikeEmail(normalizedEmail)) {
             errors.add(new FormMessage(FIELD_EMAIL, EMAIL_INVALID));
         }

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 
 import com.merchantsupport.keycloak.journey.MerchantErrors;
+import com.merchantsupport.keycloak.journey.MerchantProfile;
 import org.jboss.logging.Logger;
 import org.keycloak.email.EmailException;
 import org.keycloak.email.EmailTemplateProvider;
@@ -59,10 +60,6 @@ public final class WelcomeMail {
     }
 
     static String displayName(UserModel user) {
-        String name = user.getFirstAttribute("name");
-        if (name == null || name.isBlank()) {
-            name = user.getFirstName();
-        }
-        return name == null || name.isBlank() ? user.getEmail() : name;
+        return MerchantProfile.displayName(user);
     }
 }

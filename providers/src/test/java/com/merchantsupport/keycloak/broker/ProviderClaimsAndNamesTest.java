@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.HashMap;
 import java.util.Map;
 
+import com.merchantsupport.keycloak.journey.MerchantProfile;
 import org.junit.jupiter.api.Test;
 
 class ProviderClaimsAndNamesTest {
@@ -40,25 +41,24 @@ class ProviderClaimsAndNamesTest {
 
     @Test
     void theNameClaimFirstThenGivenAndFamilyThenUserinfoNamesThenTheEmail() {
-        assertEquals("Ada Lovelace", MerchantNames.fromProvider(
-                ProviderClaims.from(Map.of("name", "Ada Lovelace", "given_name", "X", "family_name", "Y"), true), "F", "L", "e@x.test"));
-        assertEquals("Ada Lovelace", MerchantNames.fromProvider(
-                ProviderClaims.from(Map.of("given_name", "Ada", "family_name", "Lovelace"), true), "F", "L", "e@x.test"));
-        assertEquals("Ada", MerchantNames.fromProvider(ProviderClaims.from(Map.of("given_name", "Ada"), true), null, null, "e@x.test"));
-        assertEquals("Grace Hopper", MerchantNames.fromProvider(ProviderClaims.NONE, "Grace", "Hopper", "e@x.test"));
-        assertEquals("e@x.test", MerchantNames.fromProvider(ProviderClaims.from(Map.of("name", "  "), true), null, " ", "e@x.test"));
-        assertEquals("e@x.test", MerchantNames.fromProvider(null, null, null, "e@x.test"));
+        assertEquals("Ada Lovelace", ProviderClaims.from(Map.of("name", "Ada Lovelace", "given_name", "X", "family_name", "Y"), true)
+                .accountName("F", "L", "e@x.test"));
+        assertEquals("Ada Lovelace", ProviderClaims.from(Map.of("given_name", "Ada", "family_name", "Lovelace"), true)
+                .accountName("F", "L", "e@x.test"));
+        assertEquals("Ada", ProviderClaims.from(Map.of("given_name", "Ada"), true).accountName(null, null, "e@x.test"));
+        assertEquals("Grace Hopper", ProviderClaims.NONE.accountName("Grace", "Hopper", "e@x.test"));
+        assertEquals("e@x.test", ProviderClaims.from(Map.of("name", "  "), true).accountName(null, " ", "e@x.test"));
+        assertEquals("e@x.test", ProviderClaims.NONE.accountName(null, null, "e@x.test"));
     }
 
     @Test
     void theNamePassesTheUserProfilesValidation() {
-        assertEquals("Ada Lovelace", MerchantNames.fromProvider(
-                ProviderClaims.from(Map.of("name", "Ada\u0000\n Lovelace\t"), true), null, null, "e@x.test"));
+        assertEquals("Ada Lovelace", ProviderClaims.from(Map.of("name", "Ada\u0000\n Lovelace\t"), true).accountName(null, null, "e@x.test"));
         String longName = "é".repeat(300);
-        assertEquals(MerchantNames.MAX_LENGTH, MerchantNames.fromProvider(
-                ProviderClaims.from(Map.of("name", longName), true), null, null, "e@x.test").length());
+        assertEquals(MerchantProfile.NAME_MAX_LENGTH,
+                ProviderClaims.from(Map.of("name", longName), true).accountName(null, null, "e@x.test").length());
         String emoji = "a".repeat(254) + "😀";
-        String cut = MerchantNames.fromProvider(ProviderClaims.from(Map.of("name", emoji), true), null, null, "e@x.test");
+        String cut = ProviderClaims.from(Map.of("name", emoji), true).accountName(null, null, "e@x.test");
         assertEquals(254, cut.length(), "no half surrogate pair");
     }
 }

@@ -1,0 +1,87 @@
+package com.merchantsupport.keycloak.broker;
+
+import java.io.IOException;
+import java.net.URI;
+
+import com.merchantsupport.keycloak.journey.MerchantErrors;
+import jakarta.ws.rs.core.Response;
+import org.keycloak.authentication.AuthenticationFlowContext;
+import org.keycloak.broker.provider.BrokeredIdentityContext;
+import org.keycloak.events.Details;
+import org.keycloak.models.utils.FormMessage;
+import org.keycloak.models.utils.KeycloakModelUtils;
+import org.keycloak.sessions.AuthenticationSessionModel;
+import org.keycloak.util.JsonSerialization;
+
+/**
+ * No account: the merchant goes back to the sign-in page, which says why and offers the other ways in
+ * (Keycloak's "fork": a fresh sign-in, nothing of this login kept). In a required position a step forks at
+ * once. As an alternative it cannot: Keycloak would take a fork there as "this alternative did not work" and
+ * go on to the next one, which creates the account. So the browser is first sent to the step's own action URL
+ * (a redirect, no page), and {@link #resume} forks from there.
+ */
+final class Refusal {
+
+    /** Authentication-session note: the message the sign-in page shows once the step's action forks. */
+    static final String NOTE = "merchant.broker.refusal";
+
+    private Refusal() {
+    }
+
+    static void refuse(AuthenticationFlowContext context, String error, FormMessage message) {
+        context.getEvent().detail(BrokerEvents.LINK_DETAIL, BrokerEvents.REFUSED).error(error);
+        if (!context.getExecution().isAlternative()) {
+            context.forkWithErrorMessage(message);
+            return;
+        }
+        context.getAuthenticationSession().setAuthNote(NOTE, write(message));
+        URI ownAction = context.getActionUrl(context.generateAccessCode());
+        context.challenge(Response.status(Response.Status.FOUND).location(ownAction).build());
+    }
+
+    /** A Workspace domain (or a personal account) the admin's allow-list does not admit. */
+    static void hostedDomain(AuthenticationFlowContext context, BrokeredIdentityContext broker, ProviderClaims claims,
+                             BrokerSettings settings) {
+        String provider = providerName(context, broker);
+        String domain = claims.hostedDomain();
+        context.getEvent()
+                .detail(BrokerEvents.HOSTED_DOMAIN_DETAIL, domain == null ? "none" : domain)
+                .detail(Details.REASON, "allowed: " + settings.hostedDomains());
+        refuse(context, MerchantErrors.HOSTED_DOMAIN_NOT_ALLOWED, domain == null
+                ? new FormMessage(null, BrokerMessages.PERSONAL_ACCOUNT_NOT_ALLOWED, provider)
+                : new FormMessage(null, BrokerMessages.DOMAIN_NOT_ALLOWED, provider, domain));
+    }
+
+    /** The second half of {@link #refuse} as an alternative: true when it forked to the sign-in page. */
+    static boolean resume(AuthenticationFlowContext context) {
+        AuthenticationSessionModel authSession = context.getAuthenticationSession();
+        String refusal = authSession.getAuthNote(NOTE);
+        if (refusal == null) {
+            return false;
+        }
+        authSession.removeAuthNote(NOTE);
+        context.forkWithErrorMessage(read(refusal));
+        return true;
+    }
+
+    /** The provider's name as the sign-in page's button shows it. */
+    static String providerName(AuthenticationFlowContext context, BrokeredIdentityContext broker) {
+        return KeycloakModelUtils.getIdentityProviderDisplayName(context.getSession(), broker.getIdpConfig());
+    }
+
+    private static String write(FormMessage message) {
+        try {
+            return JsonSerialization.writeValueAsString(message);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static FormMessage read(String json) {
+        try {
+            return JsonSerialization.readValue(json, FormMessage.class);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
