@@ -4,6 +4,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import com.merchantsupport.keycloak.journey.MerchantProfile;
 import org.jboss.logging.Logger;
 import org.keycloak.email.EmailException;
 import org.keycloak.email.EmailTemplateProvider;
@@ -27,7 +28,7 @@ final class SomeoneTriedMail {
 
     static boolean send(KeycloakSession session, RealmModel realm, UserModel owner, String signInUrl) {
         Map<String, Object> attributes = new HashMap<>();
-        attributes.put("merchantName", owner.getFirstAttribute("name") == null ? owner.getEmail() : owner.getFirstAttribute("name"));
+        attributes.put("merchantName", MerchantProfile.displayName(owner));
         attributes.put("signInUrl", signInUrl);
         attributes.put("resetUrl", Urls.loginResetCredentialsBuilder(session.getContext().getUri().getBaseUri())
                 .build(realm.getName()).toString());
