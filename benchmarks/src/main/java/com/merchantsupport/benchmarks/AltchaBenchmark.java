@@ -1,11 +1,6 @@
 package com.merchantsupport.benchmarks;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.security.SecureRandom;
-import java.util.Base64;
-import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -13,7 +8,7 @@ import java.util.concurrent.TimeUnit;
 import com.merchantsupport.keycloak.captcha.AltchaChallenges;
 import com.merchantsupport.keycloak.captcha.AltchaKeys;
 import com.merchantsupport.keycloak.captcha.CaptchaResult;
-import org.keycloak.util.JsonSerialization;
+import com.merchantsupport.testkit.AltchaWorker;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -52,7 +47,7 @@ public class AltchaBenchmark {
         new SecureRandom().nextBytes(realmSecret);
         key = AltchaKeys.derive(realmSecret, "realm-id");
         Map<String, Object> challenge = AltchaChallenges.create(key, REALM, MAX_NUMBER, nowSeconds() + 3600);
-        payload = solve(challenge);
+        payload = AltchaWorker.solve(challenge);
     }
 
     @Benchmark
@@ -71,24 +66,5 @@ public class AltchaBenchmark {
 
     private static long nowSeconds() {
         return System.currentTimeMillis() / 1000;
-    }
-
-    /** What the widget's worker does: try numbers until SHA-256(salt + n) is the challenge. */
-    static String solve(Map<String, Object> challenge) throws Exception {
-        MessageDigest sha = MessageDigest.getInstance("SHA-256");
-        String salt = (String) challenge.get("salt");
-        long max = ((Number) challenge.get("maxnumber")).longValue();
-        for (long n = 0; n <= max; n++) {
-            if (HexFormat.of().formatHex(sha.digest((salt + n).getBytes(StandardCharsets.UTF_8))).equals(challenge.get("challenge"))) {
-                Map<String, Object> json = new LinkedHashMap<>();
-                json.put("algorithm", challenge.get("algorithm"));
-                json.put("challenge", challenge.get("challenge"));
-                json.put("number", n);
-                json.put("salt", salt);
-                json.put("signature", challenge.get("signature"));
-                return Base64.getEncoder().encodeToString(JsonSerialization.writeValueAsBytes(json));
-            }
-        }
-        throw new IllegalStateException("no solution");
     }
 }

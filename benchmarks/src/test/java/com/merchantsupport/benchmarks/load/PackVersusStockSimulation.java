@@ -26,6 +26,7 @@ import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import com.merchantsupport.testkit.AltchaWorker;
 import io.gatling.javaapi.core.ChainBuilder;
 import io.gatling.javaapi.core.PopulationBuilder;
 import io.gatling.javaapi.core.Session;
@@ -187,7 +188,7 @@ public class PackVersusStockSimulation extends Simulation {
                 .exec(expect(key, "registration form", s -> s.getString("form") != null));
         if (form == Form.PACK) {
             open = open.exec(call(key, http("captcha challenge").get("/realms/" + realm + "/altcha/challenge")))
-                    .exec(s -> s.set("altcha", Server.solveAltcha(s.getString("body"))));
+                    .exec(s -> s.set("altcha", AltchaWorker.solve(s.getString("body"))));
         }
         return open.exec(s -> s.set("t0", System.nanoTime()))
                 .exec(group("registration submit").on(

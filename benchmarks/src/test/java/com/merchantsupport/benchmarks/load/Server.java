@@ -7,9 +7,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,14 +15,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.icegreen.greenmail.user.GreenMailUser;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
 import jakarta.mail.internet.MimeMessage;
 
-/** The benchmark's untimed helpers: admin REST calls, the server's heap, the mail server, the captcha solver. */
+/** The benchmark's untimed helpers: admin REST calls, the server's heap, the mail server. */
 final class Server {
 
     static final String BASE = System.getProperty("bench.baseUrl", "http://localhost:8480");
@@ -122,34 +119,6 @@ final class Server {
             }
         } catch (Exception e) {
             throw new IllegalStateException(e);
-        }
-    }
-
-    // ---------- captcha ----------
-
-    /** Solves an ALTCHA challenge (the JSON the challenge endpoint answered) the way the widget does. */
-    static String solveAltcha(String challengeJson) {
-        try {
-            JsonNode challenge = JSON.readTree(challengeJson);
-            String salt = challenge.get("salt").asText();
-            String expected = challenge.get("challenge").asText();
-            long max = challenge.get("maxnumber").asLong();
-            MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            for (long n = 0; n <= max; n++) {
-                String hex = HexFormat.of().formatHex(sha.digest((salt + n).getBytes(StandardCharsets.UTF_8)));
-                if (hex.equals(expected)) {
-                    Map<String, Object> payload = new LinkedHashMap<>();
-                    payload.put("algorithm", challenge.get("algorithm").asText());
-                    payload.put("challenge", expected);
-                    payload.put("number", n);
-                    payload.put("salt", salt);
-                    payload.put("signature", challenge.get("signature").asText());
-                    return java.util.Base64.getEncoder().encodeToString(JSON.writeValueAsBytes(payload));
-                }
-            }
-            throw new IllegalStateException("no solution up to " + max);
-        } catch (Exception e) {
-            throw new IllegalStateException("could not solve " + challengeJson, e);
         }
     }
 
