@@ -10,6 +10,7 @@ import com.merchantsupport.it.support.HelpCenterStandIn;
 import com.merchantsupport.it.support.MerchantRealm;
 import com.merchantsupport.it.support.MerchantSupportServer;
 import com.merchantsupport.it.support.Pages;
+import com.merchantsupport.it.support.Texts;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.keycloak.representations.idm.ClientRepresentation;
@@ -118,9 +119,9 @@ class BlockedPagesBrowserTest {
 
         browser.waitFor("#merchant-noscript-reload");
         String text = browser.find("#merchant-captcha").getText();
-        assertTrue(text.contains(Bundles.text("fr", "captchaNoScript")), text);
-        assertTrue(text.contains(Bundles.text("fr", "merchantBlockedStepCookies")), text);
-        assertEquals(Bundles.text("fr", "merchantBlockedReload"), browser.find("#merchant-noscript-reload").getText().trim());
+        assertTrue(text.contains(Texts.text("fr", "captchaNoScript")), text);
+        assertTrue(text.contains(Texts.text("fr", "merchantBlockedStepCookies")), text);
+        assertEquals(Texts.text("fr", "merchantBlockedReload"), browser.find("#merchant-noscript-reload").getText().trim());
     }
 
     private void homeOfTheHelpCenter(String url) {

@@ -11,6 +11,7 @@ import java.util.List;
 import com.merchantsupport.it.support.Accounts;
 import com.merchantsupport.it.support.MerchantRealm;
 import com.merchantsupport.it.support.MerchantSupportServer;
+import com.merchantsupport.it.support.Texts;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -79,7 +80,7 @@ class KeyboardAndErrorsBrowserTest {
         press(Keys.ENTER);
 
         browser.waitFor("#merchant-mailbox");
-        assertTrue(browser.find("#merchant-mailbox").getText().contains(Bundles.text(language, "merchantMailboxSent", email)), browser.text());
+        assertTrue(browser.find("#merchant-mailbox").getText().contains(Texts.text(language, "merchantMailboxSent", email)), browser.text());
         assertEquals(1, Accounts.withEmail(realm, email).size());
         assertTrue(unseen.isEmpty(), "focus not visible on:\n" + String.join("\n", unseen));
     }

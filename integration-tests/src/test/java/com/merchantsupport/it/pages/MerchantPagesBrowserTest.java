@@ -21,6 +21,7 @@ import com.merchantsupport.it.support.Mails;
 import com.merchantsupport.it.support.MerchantRealm;
 import com.merchantsupport.it.support.MerchantSupportServer;
 import com.merchantsupport.it.support.Pages;
+import com.merchantsupport.it.support.Texts;
 import jakarta.mail.internet.MimeMessage;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -98,14 +99,14 @@ class MerchantPagesBrowserTest {
     void theLanguageFollowsTheHelpCenterThenTheBrowser() {
         browser = new Browser("de");
         browser.open(Pages.signIn().toString());
-        assertEquals(Bundles.text("de", "merchantSignInTitle"), browser.title(), "the browser's language");
+        assertEquals(Texts.text("de", "merchantSignInTitle"), browser.title(), "the browser's language");
         assertEquals("de", browser.find("html").getAttribute("lang"));
 
         browser.open(Pages.signIn("ui_locales=it").toString());
-        assertEquals(Bundles.text("it", "merchantSignInTitle"), browser.title(), "the help center's ui_locales");
+        assertEquals(Texts.text("it", "merchantSignInTitle"), browser.title(), "the help center's ui_locales");
         browser.find("#kc-registration a").click();
         browser.waitFor("#kc-register-form");
-        assertEquals(Bundles.text("it", "registerTitle"), browser.title(), "kept for the whole sign-up");
+        assertEquals(Texts.text("it", "registerTitle"), browser.title(), "kept for the whole sign-up");
     }
 
     /** The accessibility check finds what it should: a button without a name is a critical violation. */
@@ -128,7 +129,7 @@ class MerchantPagesBrowserTest {
         browser.signIn();
         page("sign-in", "merchantSignInTitle", "connect");
         assertTrue(browser.find("#merchant-sign-in-choices #social-google").isDisplayed(), "Google, marked");
-        assertTrue(browser.find("#merchant-sign-in-choices #kc-registration a").getText().contains(Bundles.text(language, "noAccount")));
+        assertTrue(browser.find("#merchant-sign-in-choices #kc-registration a").getText().contains(Texts.text(language, "noAccount")));
         assertTrue(browser.find("#kc-form-login #username").isDisplayed(), "email and password for returning merchants");
 
         // Forgot my password
@@ -142,7 +143,7 @@ class MerchantPagesBrowserTest {
 
         // The email's link: a new password, the journey's "Password" step (not sent: the account keeps its password)
         browser.open(resetLink(mailTo(existing))).waitFor("#kc-passwd-update-form");
-        assertEquals(Bundles.text(language, "merchantNewPasswordIntro"), browser.find("#merchant-new-password-intro").getText().trim());
+        assertEquals(Texts.text(language, "merchantNewPasswordIntro"), browser.find("#merchant-new-password-intro").getText().trim());
         page("new-password", null, "password");
 
         // Registration, then the same page with its errors
@@ -151,14 +152,14 @@ class MerchantPagesBrowserTest {
         browser.connect();
         browser.waitFor("#input-error-name");
         browser.captchaDone();
-        assertEquals(Bundles.text(language, "merchantNameMissing"), browser.find("#input-error-name").getText().trim());
+        assertEquals(Texts.text(language, "merchantNameMissing"), browser.find("#input-error-name").getText().trim());
         assertTrue(browser.find("#name").getAttribute("aria-describedby").contains("input-error-name"), "error tied to its field");
         page("register-errors", "registerTitle", "connect");
 
         // Check your mailbox
         browser.fillRegistration("Ada Lovelace", newMerchant).connect();
         browser.waitFor("#merchant-mailbox");
-        assertEquals(Bundles.text(language, "merchantMailboxSent", newMerchant), browser.find("#merchant-mailbox-sent").getText().trim());
+        assertEquals(Texts.text(language, "merchantMailboxSent", newMerchant), browser.find("#merchant-mailbox-sent").getText().trim());
         page("check-mailbox", "merchantMailboxTitle", "mailbox");
 
         // The registration form sent again once done (the Back button, a second tab): the page has expired,
@@ -183,7 +184,7 @@ class MerchantPagesBrowserTest {
 
         // The welcome email, in the same language and look
         MimeMessage welcome = mailTo(newMerchant);
-        assertEquals(Bundles.bundle("email", language).getProperty("merchantWelcomeSubject"), Mails.subject(welcome));
+        assertEquals(Texts.bundle("email", language).getProperty("merchantWelcomeSubject"), Mails.subject(welcome));
         String link = Mails.welcomeLink(welcome);
         email(welcome, "email-welcome");
 
@@ -191,7 +192,7 @@ class MerchantPagesBrowserTest {
         try (var ignored = MailboxStepConfig.change(realm, Map.of("alreadyUsedMode", "private"))) {
             Journey.register(new FormBrowser().language(language), "Grace Hopper", existing);
             MimeMessage tried = mailTo(existing);
-            assertEquals(Bundles.bundle("email", language).getProperty("merchantSomeoneTriedSubject"), Mails.subject(tried));
+            assertEquals(Texts.bundle("email", language).getProperty("merchantSomeoneTriedSubject"), Mails.subject(tried));
             email(tried, "email-someone-tried");
         }
 
@@ -231,7 +232,7 @@ class MerchantPagesBrowserTest {
         browser.deleteCookies("AUTH_SESSION_ID");
         browser.find("#kc-submit").click();
         browser.waitFor("#merchant-blocked-hint");
-        assertTrue(browser.text().contains(Bundles.text(language, "loginTimeout")), browser.text());
+        assertTrue(browser.text().contains(Texts.text(language, "loginTimeout")), browser.text());
         page("sign-in-restarted", "merchantSignInTitle", "connect");
 
         // The captcha's script blocked
@@ -288,11 +289,11 @@ class MerchantPagesBrowserTest {
         String title = browser.title();
         assertEquals(language, browser.find("html").getAttribute("lang"), name);
         if (titleKey != null) {
-            assertEquals(Bundles.text(language, titleKey), title, name);
+            assertEquals(Texts.text(language, titleKey), title, name);
         }
-        assertEquals(Bundles.text(language, "merchantJourneyStep_" + step),
+        assertEquals(Texts.text(language, "merchantJourneyStep_" + step),
                 browser.find(".merchant-journey [aria-current=step] .merchant-journey__label").getText().trim(), name);
-        assertEquals(Bundles.text(language, "merchantJourneyLabel"), browser.find("nav.merchant-journey").getAttribute("aria-label"));
+        assertEquals(Texts.text(language, "merchantJourneyLabel"), browser.find("nav.merchant-journey").getAttribute("aria-label"));
         Matcher raw = RAW_KEY.matcher(browser.text());
         boolean leaked = raw.find();
         assertFalse(leaked, leaked ? name + ": untranslated " + raw.group() + "\n" + browser.text() : "");

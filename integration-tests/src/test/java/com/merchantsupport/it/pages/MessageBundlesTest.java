@@ -24,6 +24,7 @@ import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 
+import com.merchantsupport.it.support.Texts;
 import org.jsoup.Jsoup;
 import org.jsoup.nodes.Document;
 import org.jsoup.nodes.Element;
@@ -55,10 +56,10 @@ class MessageBundlesTest {
 
     @BeforeAll
     static void readKeycloaksBundles() throws IOException {
-        theme = Bundles.themeDir();
+        theme = Texts.themeDir();
         Path themesJar = keycloakThemesJar();
         try (ZipFile zip = new ZipFile(themesJar.toFile())) {
-            for (String language : Bundles.LANGUAGES) {
+            for (String language : Texts.LANGUAGES) {
                 Properties login = new Properties();
                 load(zip, "theme/base/login/messages/messages_" + language + ".properties", login);
                 load(zip, "theme/keycloak.v2/login/messages/messages_" + language + ".properties", login);
@@ -76,8 +77,8 @@ class MessageBundlesTest {
         for (String type : List.of("login", "email")) {
             Set<String> all = new TreeSet<>();
             Map<String, Properties> bundles = new TreeMap<>();
-            for (String language : Bundles.LANGUAGES) {
-                Properties bundle = Bundles.bundle(type, language);
+            for (String language : Texts.LANGUAGES) {
+                Properties bundle = Texts.bundle(type, language);
                 bundles.put(language, bundle);
                 all.addAll(bundle.stringPropertyNames());
             }
@@ -97,8 +98,8 @@ class MessageBundlesTest {
         List<String> problems = new ArrayList<>();
         for (String type : List.of("login", "email")) {
             Map<String, Set<String>> placeholdersInEnglish = new HashMap<>();
-            for (String language : Bundles.LANGUAGES) {
-                Properties bundle = Bundles.bundle(type, language);
+            for (String language : Texts.LANGUAGES) {
+                Properties bundle = Texts.bundle(type, language);
                 for (String key : bundle.stringPropertyNames()) {
                     String value = bundle.getProperty(key);
                     String where = type + "/" + language + " " + key;
@@ -204,8 +205,8 @@ class MessageBundlesTest {
         assertTrue(keys.size() >= 10, "found the providers' message keys: " + keys);
         List<String> problems = new ArrayList<>();
         keys.forEach((key, where) -> {
-            for (String language : Bundles.LANGUAGES) {
-                if (!Bundles.bundle("login", language).containsKey(key) && !Bundles.bundle("email", language).containsKey(key)) {
+            for (String language : Texts.LANGUAGES) {
+                if (!Texts.bundle("login", language).containsKey(key) && !Texts.bundle("email", language).containsKey(key)) {
                     problems.add(key + " (" + where + ") is in neither login nor email messages_" + language + ".properties");
                 }
             }
@@ -299,8 +300,8 @@ class MessageBundlesTest {
     /** Where a key is not defined for a language, by the pack or by Keycloak's parent themes. */
     private static List<String> untranslated(String type, String key, String where) {
         List<String> problems = new ArrayList<>();
-        for (String language : Bundles.LANGUAGES) {
-            if (!Bundles.bundle(type, language).containsKey(key) && !KEYCLOAK.get(type + "/" + language).containsKey(key)) {
+        for (String language : Texts.LANGUAGES) {
+            if (!Texts.bundle(type, language).containsKey(key) && !KEYCLOAK.get(type + "/" + language).containsKey(key)) {
                 problems.add(key + " (" + where + ") has no " + language + " text in the pack or in Keycloak");
             }
         }
@@ -358,7 +359,7 @@ class MessageBundlesTest {
             return;
         }
         try (InputStream in = zip.getInputStream(entry)) {
-            into.putAll(Bundles.read(new ByteArrayInputStream(in.readAllBytes())));
+            into.putAll(Texts.read(new ByteArrayInputStream(in.readAllBytes())));
         }
     }
 }
