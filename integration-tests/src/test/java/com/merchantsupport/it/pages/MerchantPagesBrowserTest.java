@@ -45,7 +45,6 @@ class MerchantPagesBrowserTest {
 
     private static final String PASSWORD = "a-Good-password-2026";
     /** A message key that leaked onto a page instead of its text. */
-    private static final Pattern RESET_LINK = Pattern.compile("https?://[^\\s\"<>]+/login-actions/action-token\\?key=[A-Za-z0-9._\\-]+[^\\s\"<>]*");
     private static final Pattern RAW_KEY = Pattern.compile("\\b(?:merchant|captcha)[A-Z]\\w+\\b|\\?\\?\\?");
 
     @InjectRealm(attachTo = MerchantRealm.NAME)
@@ -142,7 +141,7 @@ class MerchantPagesBrowserTest {
         page("forgot-password-sent", "merchantSignInTitle", "mailbox"); // "you should receive an email shortly"
 
         // The email's link: a new password, the journey's "Password" step (not sent: the account keeps its password)
-        browser.open(resetLink(mailTo(existing))).waitFor("#kc-passwd-update-form");
+        browser.open(Mails.actionTokenLink(Mails.newest(mail, existing))).waitFor("#kc-passwd-update-form");
         assertEquals(Texts.text(language, "merchantNewPasswordIntro"), browser.find("#merchant-new-password-intro").getText().trim());
         page("new-password", null, "password");
 
@@ -183,7 +182,7 @@ class MerchantPagesBrowserTest {
         page("already-used", "merchantAlreadyUsedTitle", "connect");
 
         // The welcome email, in the same language and look
-        MimeMessage welcome = mailTo(newMerchant);
+        MimeMessage welcome = Mails.newest(mail, newMerchant);
         assertEquals(Texts.bundle("email", language).getProperty("merchantWelcomeSubject"), Mails.subject(welcome));
         String link = Mails.welcomeLink(welcome);
         email(welcome, "email-welcome");
@@ -191,7 +190,7 @@ class MerchantPagesBrowserTest {
         // "Someone tried to register with your email", when the realm keeps accounts private
         try (var ignored = MailboxStepConfig.change(realm, Map.of("alreadyUsedMode", "private"))) {
             Journey.register(new FormBrowser().language(language), "Grace Hopper", existing);
-            MimeMessage tried = mailTo(existing);
+            MimeMessage tried = Mails.newest(mail, existing);
             assertEquals(Texts.bundle("email", language).getProperty("merchantSomeoneTriedSubject"), Mails.subject(tried));
             email(tried, "email-someone-tried");
         }
@@ -254,12 +253,12 @@ class MerchantPagesBrowserTest {
         // An expired link (time moved 25 hours on; the default lifespan is 24)
         FormBrowser laptop = new FormBrowser().language(language);
         Journey.register(laptop, "Late Merchant", late);
-        String replacedLink = Mails.welcomeLink(mailTo(late));
+        String replacedLink = Mails.welcomeLink(mail, late);
         // A link replaced by a newer one: registering again sent another
         try (var ignored = MailboxStepConfig.change(realm, Map.of("resendPerMinute", "10"))) {
             Journey.register(new FormBrowser().language(language), "Late Merchant", late);
         }
-        String lateLink = Mails.welcomeLink(mailTo(late, 2));
+        String lateLink = Mails.welcomeLink(Mails.await(mail, late, 2).get(1));
         browser.open(replacedLink).waitFor("#merchant-link-problem[data-problem=replaced]");
         assertTrue(browser.driver.findElements(org.openqa.selenium.By.id("merchant-new-link")).size() == 1, "a new link is offered");
         page("link-replaced", "merchantLink_replaced_title", "mailbox");
@@ -316,29 +315,6 @@ class MerchantPagesBrowserTest {
         }
         realm.cleanup().add(r -> r.users().searchByEmail(email, true).forEach(u -> r.users().delete(u.getId()).close()));
         return email;
-    }
-
-    private MimeMessage mailTo(String email) throws InterruptedException {
-        return mailTo(email, 1);
-    }
-
-    /** The newest of at least {@code count} emails to the address. */
-    private MimeMessage mailTo(String email, int count) throws InterruptedException {
-        for (int i = 0; i < 150; i++) {
-            List<MimeMessage> found = Mails.to(mail.getReceivedMessages(), email);
-            if (found.size() >= count) {
-                return found.get(found.size() - 1);
-            }
-            Thread.sleep(200);
-        }
-        throw new AssertionError("no email to " + email);
-    }
-
-    /** The link of Keycloak's "Reset password" email. */
-    private static String resetLink(MimeMessage message) {
-        Matcher link = RESET_LINK.matcher(Mails.text(message));
-        assertTrue(link.find(), "no reset link in:\n" + Mails.text(message));
-        return link.group();
     }
 
     private static String damaged(String link) {

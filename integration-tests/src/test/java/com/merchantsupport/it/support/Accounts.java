@@ -1,6 +1,8 @@
 package com.merchantsupport.it.support;
 
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
 
 import org.keycloak.representations.idm.CredentialRepresentation;
@@ -54,5 +56,20 @@ public final class Accounts {
 
     public static List<CredentialRepresentation> credentials(ManagedRealm realm, String userId) {
         return realm.admin().users().get(userId).credentials();
+    }
+
+    /** What the admin console shows of an account, to compare before and after: a request must not change it. */
+    public record Snapshot(String email, boolean enabled, boolean emailVerified, Map<String, List<String>> attributes,
+                           List<String> requiredActions, List<String> credentials) {
+    }
+
+    public static Snapshot snapshot(ManagedRealm realm, String userId) {
+        UserRepresentation user = realm.admin().users().get(userId).toRepresentation();
+        List<String> credentials = credentials(realm, userId).stream()
+                .map(c -> c.getType() + ":" + c.getId() + ":" + c.getCreatedDate()).sorted().toList();
+        return new Snapshot(user.getEmail(), Boolean.TRUE.equals(user.isEnabled()), Boolean.TRUE.equals(user.isEmailVerified()),
+                user.getAttributes() == null ? Map.of() : new TreeMap<>(user.getAttributes()),
+                user.getRequiredActions() == null ? List.of() : user.getRequiredActions().stream().sorted().toList(),
+                credentials);
     }
 }

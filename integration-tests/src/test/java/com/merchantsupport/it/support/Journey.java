@@ -1,21 +1,25 @@
 package com.merchantsupport.it.support;
 
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.keycloak.testframework.mail.MailServer;
 
-/** The merchant's steps, as a help center's merchant takes them. */
+/** The merchant's steps, as a help center's merchant takes them, up to the page a test starts from. */
 public final class Journey {
 
     /** RFC 7636's example verifier; {@link Pages#signIn()} sends its S256 challenge. */
     public static final String CODE_VERIFIER = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
+
+    public static final String REGISTER_FORM = "#kc-register-form";
+    public static final String MAILBOX_FORM = "#merchant-mailbox-form";
+    public static final String CREATE_PASSWORD_FORM = "#merchant-create-password-form";
+    /** A password the realm's policy accepts. */
+    public static final String PASSWORD = "a-Good-password-2026";
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -31,7 +35,7 @@ public final class Journey {
     /** Fills the registration form (name, email, a solved captcha) and clicks "Connect". */
     public static FormBrowser register(FormBrowser browser, String name, String email) {
         openRegistration(browser);
-        return browser.submit("#kc-register-form", Map.of("name", name, "email", email,
+        return browser.submit(REGISTER_FORM, Map.of("name", name, "email", email,
                 "altcha", AltchaSolver.solve(MerchantRealm.NAME)));
     }
 
@@ -39,22 +43,55 @@ public final class Journey {
     public static FormBrowser registerAt(FormBrowser browser, String base, String name, String email) {
         browser.open(Pages.signInAt(base, ""));
         browser.open(browser.link("#kc-registration a"));
-        return browser.submit("#kc-register-form", Map.of("name", name, "email", email,
+        return browser.submit(REGISTER_FORM, Map.of("name", name, "email", email,
                 "altcha", AltchaSolver.solveAt(base, MerchantRealm.NAME)));
+    }
+
+    /** Registered, then the welcome link opened in the same browser: the "Create your password" page. */
+    public static FormBrowser createPasswordPage(FormBrowser browser, MailServer mail, String name, String email) {
+        register(browser, name, email);
+        if (browser.page().selectFirst("#merchant-mailbox") == null) {
+            throw new AssertionError("registration of " + email + " did not reach the mailbox page:\n" + browser.text());
+        }
+        browser.open(Mails.welcomeLink(mail, email));
+        browser.reply().formAction(CREATE_PASSWORD_FORM);
+        return browser;
+    }
+
+    /** The whole journey, to the help center's callback (its Location carries the code). */
+    public static FormBrowser completeJourney(FormBrowser browser, MailServer mail, String name, String email) {
+        createPasswordPage(browser, mail, name, email);
+        browser.submit(CREATE_PASSWORD_FORM, Map.of("password-new", PASSWORD, "password-confirm", PASSWORD));
+        code(browser);
+        return browser;
+    }
+
+    /** Keycloak's own "Forgot my password" email, asked for on the sign-in page: the key of its action token. */
+    public static String resetCredentialsKey(FormBrowser browser, MailServer mail, String email) {
+        browser.open(Pages.signIn());
+        browser.open(browser.link("a[href*=reset-credentials]"));
+        browser.submit("#kc-reset-password-form", Map.of("username", email));
+        return Pages.keyOf(Mails.actionTokenLink(Mails.newest(mail, email)));
     }
 
     /** The authorization code in the help center's callback URL the browser was sent to. */
     public static String code(FormBrowser browser) {
         String location = browser.location();
         if (location == null || !location.startsWith(MerchantRealm.HELP_CENTER_REDIRECT_URI)) {
-            throw new AssertionError("not at the help center; at " + browser.url() + " (" + browser.status() + "):\n" + browser.text());
+            throw new AssertionError("not at the help center; at " + browser.url() + " (" + browser.reply().statuses() + "):\n"
+                    + browser.text());
         }
-        for (String pair : URI.create(location).getRawQuery().split("&")) {
+        return code(location);
+    }
+
+    /** The authorization code in a callback URL of the help center. */
+    public static String code(String callbackLocation) {
+        for (String pair : URI.create(callbackLocation).getRawQuery().split("&")) {
             if (pair.startsWith("code=")) {
                 return java.net.URLDecoder.decode(pair.substring(5), StandardCharsets.UTF_8);
             }
         }
-        throw new AssertionError("no code in " + location);
+        throw new AssertionError("no code in " + callbackLocation);
     }
 
     /**
@@ -91,22 +128,16 @@ public final class Journey {
     }
 
     public static JsonNode tokensAt(String base, String code) {
-        String body = "grant_type=authorization_code&code=" + Pages.enc(code)
-                + "&redirect_uri=" + Pages.enc(MerchantRealm.HELP_CENTER_REDIRECT_URI)
-                + "&code_verifier=" + CODE_VERIFIER
-                + "&client_id=" + MerchantRealm.HELP_CENTER_CLIENT
-                + "&client_secret=" + Pages.enc(MerchantRealm.helpCenterSecret());
-        try {
-            HttpResponse<String> response = HttpClient.newHttpClient().send(
-                    HttpRequest.newBuilder(URI.create(base + "/realms/" + MerchantRealm.NAME + "/protocol/openid-connect/token"))
-                            .header("Content-Type", "application/x-www-form-urlencoded")
-                            .POST(HttpRequest.BodyPublishers.ofString(body)).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            if (response.statusCode() != 200) {
-                throw new AssertionError("token request answered " + response.statusCode() + ": " + response.body());
+        String body = FormBrowser.form("grant_type", "authorization_code", "code", code,
+                "redirect_uri", MerchantRealm.HELP_CENTER_REDIRECT_URI, "code_verifier", CODE_VERIFIER,
+                "client_id", MerchantRealm.HELP_CENTER_CLIENT, "client_secret", MerchantRealm.helpCenterSecret());
+        try (FormBrowser helpCenter = new FormBrowser()) {
+            helpCenter.post(base + "/realms/" + MerchantRealm.NAME + "/protocol/openid-connect/token", FormBrowser.FORM, body);
+            if (helpCenter.status() != 200) {
+                throw new AssertionError("token request answered " + helpCenter.status() + ": " + helpCenter.reply().body());
             }
-            return JSON.readTree(response.body());
-        } catch (java.io.IOException | InterruptedException e) {
+            return JSON.readTree(helpCenter.reply().body());
+        } catch (java.io.IOException e) {
             throw new IllegalStateException(e);
         }
     }

@@ -2,6 +2,7 @@ package com.merchantsupport.it.support;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -10,13 +11,54 @@ import jakarta.mail.Message;
 import jakarta.mail.Multipart;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
+import org.keycloak.testframework.mail.MailServer;
 
 /** Reads what the merchant receives. */
 public final class Mails {
 
     private static final Pattern WELCOME_LINK = Pattern.compile("https?://[^\\s\"<>]+/merchant-welcome/open\\?key=[A-Za-z0-9._\\-]+");
+    /** Keycloak's own action-token links: "Forgot my password", "update your account". */
+    private static final Pattern ACTION_TOKEN_LINK = Pattern.compile("https?://[^\\s\"<>]+/login-actions/action-token\\?key=[A-Za-z0-9._\\-]+[^\\s\"<>]*");
 
     private Mails() {
+    }
+
+    /**
+     * The messages to the address once there are at least {@code count}, oldest first; fails after 30 s. Counts only
+     * this address's mail, never what other tests sent.
+     */
+    public static List<MimeMessage> await(MailServer mail, String address, int count) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        List<MimeMessage> found = to(mail.getReceivedMessages(), address);
+        while (found.size() < count && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+            found = to(mail.getReceivedMessages(), address);
+        }
+        if (found.size() < count) {
+            throw new AssertionError("expected " + count + " emails to " + address + ", got " + found.size());
+        }
+        return found;
+    }
+
+    /** The newest message to the address, waiting for one. */
+    public static MimeMessage newest(MailServer mail, String address) {
+        List<MimeMessage> found = await(mail, address, 1);
+        return found.get(found.size() - 1);
+    }
+
+    /** The welcome link of the newest message to the address, waiting for one. */
+    public static String welcomeLink(MailServer mail, String address) {
+        return welcomeLink(newest(mail, address));
+    }
+
+    /** How many messages the address has now. */
+    public static int count(MailServer mail, String address) {
+        return to(mail.getReceivedMessages(), address).size();
     }
 
     public static List<MimeMessage> to(MimeMessage[] messages, String address) {
@@ -63,6 +105,15 @@ public final class Mails {
         Matcher matcher = WELCOME_LINK.matcher(text(m));
         if (!matcher.find()) {
             throw new AssertionError("no welcome link in:\n" + text(m));
+        }
+        return matcher.group();
+    }
+
+    /** The first Keycloak action-token link in the message (its "Forgot my password" email, say). */
+    public static String actionTokenLink(MimeMessage m) {
+        Matcher matcher = ACTION_TOKEN_LINK.matcher(text(m));
+        if (!matcher.find()) {
+            throw new AssertionError("no action token link in:\n" + text(m));
         }
         return matcher.group();
     }

@@ -1,6 +1,7 @@
 package com.merchantsupport.it.support;
 
 import java.net.URI;
+import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 
@@ -36,6 +37,32 @@ public final class Pages {
 
     public static URI signIn() {
         return signIn("");
+    }
+
+    /** The ALTCHA widget's challenge endpoint. */
+    public static String challenge() {
+        return realmUrl() + "/altcha/challenge";
+    }
+
+    /** The welcome link's front door, for a key (the link the email holds, or a forged one). */
+    public static String welcomeOpen(String key) {
+        return realmUrl() + "/merchant-welcome/open?key=" + enc(key);
+    }
+
+    /** "Send me a new link" (POST, the link's key in the form). */
+    public static String welcomeResend() {
+        return realmUrl() + "/merchant-welcome/resend";
+    }
+
+    /** The {@code key} parameter of a link (the welcome link, Keycloak's action-token links), decoded. */
+    public static String keyOf(String link) {
+        String query = URI.create(link).getRawQuery();
+        for (String pair : query == null ? new String[0] : query.split("&")) {
+            if (pair.startsWith("key=")) {
+                return URLDecoder.decode(pair.substring(4), StandardCharsets.UTF_8);
+            }
+        }
+        throw new AssertionError("no key in " + link);
     }
 
     public static String enc(String s) {
