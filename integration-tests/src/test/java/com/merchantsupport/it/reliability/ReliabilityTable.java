@@ -3,26 +3,25 @@ package com.merchantsupport.it.reliability;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
- * The bad-input table as markdown: what was sent where, what was expected, what the server answered. Written to
- * {@code integration-tests/target/reliability-table.md} after each run; docs/RELIABILITY.md holds a reviewed copy.
+ * The bad-input table as markdown: what was sent where, what was expected, what the server answered. One table for
+ * all the {@code BadInput*Test} classes of a run, rewritten to {@code integration-tests/target/reliability-table.md}
+ * after each of them; docs/RELIABILITY.md holds a reviewed copy.
  */
 final class ReliabilityTable {
 
     record Row(String id, String endpoint, String input, String expected, String observed, String result) {
     }
 
-    private final List<Row> rows = new ArrayList<>();
+    /** By case id: a case run again (a rerun of its class) replaces its row. */
+    private final Map<String, Row> rows = new TreeMap<>();
 
     synchronized void add(Row row) {
-        rows.add(row);
-    }
-
-    synchronized void clear() {
-        rows.clear();
+        rows.put(row.id(), row);
     }
 
     static Path file(String name) {
@@ -33,7 +32,7 @@ final class ReliabilityTable {
         StringBuilder md = new StringBuilder();
         md.append("| # | Case | Endpoint | Input | Expected | Observed (status: message) | Result |\n");
         md.append("|---|---|---|---|---|---|---|\n");
-        List<Row> sorted = rows.stream().sorted((a, b) -> a.id().compareTo(b.id())).toList();
+        List<Row> sorted = List.copyOf(rows.values());
         for (Row r : sorted) {
             md.append("| ").append(cell(r.id().substring(0, 3))).append(" | ").append(cell(r.id().substring(4)))
                     .append(" | ").append(cell(r.endpoint())).append(" | ").append(cell(r.input()))

@@ -26,6 +26,8 @@ import javax.crypto.spec.SecretKeySpec;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.merchantsupport.it.support.Accounts;
+import com.merchantsupport.it.support.FormBrowser;
+import com.merchantsupport.it.support.FormBrowser.Reply;
 import com.merchantsupport.it.support.Journey;
 import com.merchantsupport.it.support.Mails;
 import com.merchantsupport.it.support.MerchantRealm;
@@ -119,7 +121,7 @@ class SecretsTest {
         Map<String, String> seen = new LinkedHashMap<>();
         try {
             // The key the test chose is the one in use: the challenge is signed with the key derived from it.
-            Http.Reply challenge = new Http().get(Pages.realmUrl() + "/altcha/challenge");
+            Reply challenge = new FormBrowser().open(Pages.challenge()).reply();
             JsonNode json = JSON.readTree(challenge.body());
             assertEquals(hmacHex(altchaKey, json.get("challenge").asText()), json.get("signature").asText(),
                     "the test's HS512 key signs the realm's challenges");
@@ -155,27 +157,26 @@ class SecretsTest {
     /** Sign-up to signed in, with the refusals and problem pages on the way; every answer is kept. */
     private void journey(String password, Map<String, String> seen) throws Exception {
         String email = Accounts.newEmail("secrets");
-        Http http = new Http();
-        keep(seen, "sign-in", http.get(Pages.signIn().toString()));
-        Http.Reply registration = keep(seen, "registration", Journeys.registrationPage(http));
-        keep(seen, "registration refused (captcha)", http.post(registration.formAction(Journeys.REGISTER_FORM), Http.FORM,
-                Http.form("name", "Secret Keeper", "email", email, "altcha", "junk")));
-        Http.Reply mailbox = keep(seen, "check your mailbox", Journeys.register(http, "Secret Keeper", email));
-        keep(seen, "mailbox: resend", http.post(mailbox.formAction(Journeys.MAILBOX_FORM), Http.FORM, Http.form("action", "resend")));
-        String link = Journeys.welcomeLink(mail, email);
-        Http.Reply create = keep(seen, "create your password", http.get(link));
-        Http.Reply refused = keep(seen, "create your password: refused", http.post(create.formAction(Journeys.CREATE_PASSWORD_FORM),
-                Http.FORM, Http.form("password-new", password, "password-confirm", password + "x")));
-        Http.Reply done = keep(seen, "password created", http.post(refused.formAction(Journeys.CREATE_PASSWORD_FORM), Http.FORM,
-                Http.form("password-new", password, "password-confirm", password)));
-        JsonNode tokens = Journey.tokens(Journeys.code(done.location()));
+        FormBrowser browser = new FormBrowser();
+        keep(seen, "sign-in", browser.open(Pages.signIn()));
+        keep(seen, "registration", Journey.openRegistration(browser));
+        keep(seen, "registration refused (captcha)", browser.submit(Journey.REGISTER_FORM,
+                Map.of("name", "Secret Keeper", "email", email, "altcha", "junk")));
+        keep(seen, "check your mailbox", Journey.register(browser, "Secret Keeper", email));
+        keep(seen, "mailbox: resend", browser.submit(Journey.MAILBOX_FORM, Map.of("action", "resend")));
+        String link = Mails.welcomeLink(mail, email);
+        keep(seen, "create your password", browser.open(link));
+        keep(seen, "create your password: refused", browser.submit(Journey.CREATE_PASSWORD_FORM,
+                Map.of("password-new", password, "password-confirm", password + "x")));
+        keep(seen, "password created", browser.submit(Journey.CREATE_PASSWORD_FORM,
+                Map.of("password-new", password, "password-confirm", password)));
+        JsonNode tokens = Journey.tokens(Journey.code(browser));
         seen.put("ID token claims", Journey.idTokenClaims(tokens).toString());
-        keep(seen, "link used", new Http().get(link));
-        keep(seen, "link damaged", new Http().get(Journeys.openUrl("junk")));
-        keep(seen, "already used", Journeys.register(new Http(), "Someone", email));
-        Http signIn = new Http();
-        keep(seen, "sign in, wrong password", signIn.post(signIn.get(Pages.signIn().toString()).formAction("#kc-form-login"),
-                Http.FORM, Http.form("username", email, "password", password + "-wrong")));
+        keep(seen, "link used", new FormBrowser().open(link));
+        keep(seen, "link damaged", new FormBrowser().open(Pages.welcomeOpen("junk")));
+        keep(seen, "already used", Journey.register(new FormBrowser(), "Someone", email));
+        FormBrowser signIn = new FormBrowser().open(Pages.signIn());
+        keep(seen, "sign in, wrong password", signIn.submit("#kc-form-login", Map.of("username", email, "password", password + "-wrong")));
         for (MimeMessage message : Mails.to(mail.getReceivedMessages(), email)) {
             ByteArrayOutputStream raw = new ByteArrayOutputStream();
             message.writeTo(raw);
@@ -183,9 +184,9 @@ class SecretsTest {
         }
     }
 
-    private static Http.Reply keep(Map<String, String> seen, String name, Http.Reply reply) {
-        seen.put(name, reply.headers().map() + "\n" + reply.body());
-        return reply;
+    /** Keeps what the browser was sent (headers and body) for the search. */
+    private static void keep(Map<String, String> seen, String name, FormBrowser browser) {
+        seen.put(name, browser.reply().headers().map() + "\n" + browser.reply().body());
     }
 
     /** A new, active HS512 key with the highest priority, with bytes the test chose; removed afterwards. */

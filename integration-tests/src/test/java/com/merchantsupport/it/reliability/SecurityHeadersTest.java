@@ -15,6 +15,10 @@ import java.util.Set;
 
 import com.merchantsupport.it.support.Accounts;
 import com.merchantsupport.it.support.Chromium;
+import com.merchantsupport.it.support.FormBrowser;
+import com.merchantsupport.it.support.FormBrowser.Reply;
+import com.merchantsupport.it.support.Journey;
+import com.merchantsupport.it.support.Mails;
 import com.merchantsupport.it.support.MerchantRealm;
 import com.merchantsupport.it.support.MerchantSupportServer;
 import com.merchantsupport.it.support.Pages;
@@ -37,9 +41,6 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  */
 @KeycloakIntegrationTest(config = MerchantSupportServer.class)
 class SecurityHeadersTest {
-
-    /** The help center's origin in the tests (HELP_CENTER_URL in integration-tests/pom.xml). */
-    static final String HELP_CENTER = "http://127.0.0.1:8500";
 
     static final Map<String, String> EXPECTED = Map.of(
             "X-Frame-Options", "SAMEORIGIN",
@@ -80,7 +81,7 @@ class SecurityHeadersTest {
         assertEquals(List.of("'self'"), csp.get("style-src"), policy);
         assertEquals(List.of("'self'"), csp.get("connect-src"), "ALTCHA fetches its challenge from Keycloak only: " + policy);
         assertEquals(List.of("'self'"), csp.get("worker-src"), "ALTCHA's worker comes from Keycloak, no blob: " + policy);
-        assertEquals(List.of("'self'", HELP_CENTER), csp.get("form-action"), "the help center receives the redirect after a form: " + policy);
+        assertEquals(List.of("'self'", MerchantRealm.HELP_CENTER_URL), csp.get("form-action"), "the help center receives the redirect after a form: " + policy);
         csp.forEach((name, sources) -> sources.forEach(source -> {
             assertFalse(source.equals("*") || source.equals("http:") || source.equals("https:") || source.equals("'unsafe-eval'")
                     || source.equals("blob:"), name + " " + source + " in " + policy);
@@ -97,33 +98,29 @@ class SecurityHeadersTest {
 
     @Test
     void everyPageOfTheJourneyCarriesThem() throws Exception {
-        Map<String, Http.Reply> pages = new LinkedHashMap<>();
+        Map<String, Reply> pages = new LinkedHashMap<>();
         String email = Accounts.newEmail("headers");
 
-        Http http = new Http();
-        pages.put("sign-in", http.get(Pages.signIn().toString()));
-        pages.put("registration", Journeys.registrationPage(http));
-        pages.put("registration refused", http.post(pages.get("registration").formAction(Journeys.REGISTER_FORM), Http.FORM,
-                Http.form("name", "Ada", "email", "not-an-email")));
-        Http.Reply mailbox = Journeys.register(http, "Header Merchant", email);
-        pages.put("check your mailbox", mailbox);
-        pages.put("mailbox: resend", http.post(mailbox.formAction(Journeys.MAILBOX_FORM), Http.FORM, Http.form("action", "resend")));
-        String link = Journeys.welcomeLink(mail, email);
-        Http.Reply create = http.get(link);
-        pages.put("create your password", create);
-        Http.Reply refused = http.post(create.formAction(Journeys.CREATE_PASSWORD_FORM), Http.FORM,
-                Http.form("password-new", "short", "password-confirm", "short"));
-        pages.put("create your password: refused", refused);
-        pages.put("link damaged", new Http().get(Journeys.openUrl("junk")));
-        pages.put("new link: wait (resend)", new Http().post(Journeys.resendUrl(), Http.FORM, Http.form("key", Journeys.key(link))));
-        Http.Reply done = http.post(refused.formAction(Journeys.CREATE_PASSWORD_FORM), Http.FORM,
-                Http.form("password-new", Journeys.PASSWORD, "password-confirm", Journeys.PASSWORD));
+        FormBrowser browser = new FormBrowser();
+        pages.put("sign-in", browser.open(Pages.signIn()).reply());
+        pages.put("registration", Journey.openRegistration(browser).reply());
+        pages.put("registration refused", browser.submit(Journey.REGISTER_FORM, Map.of("name", "Ada", "email", "not-an-email")).reply());
+        pages.put("check your mailbox", Journey.register(browser, "Header Merchant", email).reply());
+        pages.put("mailbox: resend", browser.submit(Journey.MAILBOX_FORM, Map.of("action", "resend")).reply());
+        String link = Mails.welcomeLink(mail, email);
+        pages.put("create your password", browser.open(link).reply());
+        pages.put("create your password: refused", browser.submit(Journey.CREATE_PASSWORD_FORM,
+                Map.of("password-new", "short", "password-confirm", "short")).reply());
+        pages.put("link damaged", new FormBrowser().open(Pages.welcomeOpen("junk")).reply());
+        pages.put("new link: wait (resend)", new FormBrowser().post(Pages.welcomeResend(), Map.of("key", Pages.keyOf(link))).reply());
+        Reply done = browser.submit(Journey.CREATE_PASSWORD_FORM,
+                Map.of("password-new", Journey.PASSWORD, "password-confirm", Journey.PASSWORD)).reply();
         assertTrue(String.valueOf(done.location()).startsWith(MerchantRealm.HELP_CENTER_REDIRECT_URI), done::message);
-        pages.put("link used", new Http().get(Journeys.openUrl(Journeys.key(link))));
+        pages.put("link used", new FormBrowser().open(link).reply());
 
         String owner = Accounts.newEmail("headers-owner");
-        Accounts.existingMerchant(realm, owner, Journeys.PASSWORD);
-        pages.put("already used", Journeys.register(new Http(), "Someone", owner));
+        Accounts.existingMerchant(realm, owner, Journey.PASSWORD);
+        pages.put("already used", Journey.register(new FormBrowser(), "Someone", owner).reply());
 
         List<String> problems = new ArrayList<>();
         pages.forEach((name, reply) -> {
@@ -150,7 +147,7 @@ class SecurityHeadersTest {
         assertTrue(problems.isEmpty(), String.join("\n", problems));
 
         // The challenge is JSON: Keycloak's REST headers, and never cached.
-        Http.Reply challenge = new Http().get(Pages.realmUrl() + "/altcha/challenge");
+        Reply challenge = new FormBrowser().open(Pages.challenge()).reply();
         assertEquals(200, challenge.status());
         assertEquals("no-store", challenge.header("Cache-Control"));
         EXPECTED.forEach((header, value) -> assertEquals(value, challenge.header(header), "challenge: " + header));
@@ -170,7 +167,7 @@ class SecurityHeadersTest {
     }
 
     @Test
-    void theJourneyWorksInChromiumUnderThePolicy() {
+    void theJourneyWorksInChromiumUnderThePolicy() throws InterruptedException {
         String email = Accounts.newEmail("csp-chromium");
         String callback = "/callback/oauth";
         boolean ownCallback = true;
@@ -208,21 +205,21 @@ class SecurityHeadersTest {
             wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("merchant-mailbox")));
             collect(browser, "check your mailbox", violations);
 
-            browser.get(Journeys.welcomeLink(mail, email));
+            browser.get(Mails.welcomeLink(mail, email));
             wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("password-new")));
             collect(browser, "create your password", violations);
-            browser.findElement(By.id("password-new")).sendKeys(Journeys.PASSWORD);
-            browser.findElement(By.id("password-confirm")).sendKeys(Journeys.PASSWORD);
+            browser.findElement(By.id("password-new")).sendKeys(Journey.PASSWORD);
+            browser.findElement(By.id("password-confirm")).sendKeys(Journey.PASSWORD);
             browser.findElement(By.id("kc-submit")).click();
 
             // A form posted to Keycloak, redirected to the help center: form-action must allow it.
-            wait.until(d -> d.getCurrentUrl().startsWith(HELP_CENTER + callback));
+            wait.until(d -> d.getCurrentUrl().startsWith(MerchantRealm.HELP_CENTER_URL + callback));
             if (ownCallback) {
                 wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("arrived")));
             }
             assertTrue(browser.getCurrentUrl().contains("code="), browser.getCurrentUrl());
 
-            browser.get(Journeys.openUrl("junk"));
+            browser.get(Pages.welcomeOpen("junk"));
             wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("merchant-link-problem")));
             collect(browser, "link damaged", violations);
             Chromium.screenshot(browser, "reliability-csp-link-damaged");
@@ -232,7 +229,7 @@ class SecurityHeadersTest {
                     + "document.body.appendChild(probe);");
             List<String> probe = new ArrayList<>();
             for (int i = 0; i < 20 && probe.isEmpty(); i++) {
-                Journeys.sleep(100);
+                Thread.sleep(100);
                 collect(browser, "probe", probe);
             }
             assertTrue(probe.stream().anyMatch(v -> v.contains("style-src")), "the probe's violation was reported: " + probe);
