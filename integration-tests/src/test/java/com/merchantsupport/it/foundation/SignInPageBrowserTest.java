@@ -10,6 +10,7 @@ import com.merchantsupport.it.support.Chromium;
 import com.merchantsupport.it.support.MerchantRealm;
 import com.merchantsupport.it.support.MerchantSupportServer;
 import com.merchantsupport.it.support.Pages;
+import com.merchantsupport.it.support.Texts;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -43,7 +44,7 @@ class SignInPageBrowserTest {
         browser.get(Pages.signIn().toString());
 
         String page = browser.findElement(By.tagName("body")).getText();
-        assertTrue(page.contains("New on the merchant support center?"), page);
+        assertTrue(page.contains(Texts.en("noAccount")), page);
         assertTrue(browser.findElement(By.id("username")).isDisplayed(), "email field");
         assertEquals("en", browser.findElement(By.tagName("html")).getAttribute("lang"));
 

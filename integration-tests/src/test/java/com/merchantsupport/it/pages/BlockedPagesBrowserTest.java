@@ -60,10 +60,10 @@ class BlockedPagesBrowserTest {
             browser.find("#kc-submit").click();
 
             browser.waitFor("#merchant-blocked");
-            assertEquals("Your browser blocked this page", browser.title());
-            assertTrue(browser.text().contains("ad blocker"), browser.text());
+            assertEquals(Texts.en("merchantBlockedTitle"), browser.title());
+            assertTrue(browser.text().contains(Texts.en("cookieNotFoundMessage")), browser.text());
             assertEquals(3, browser.all("#merchant-blocked li").size(), "how to allow the site");
-            assertEquals("Reload and connect again", browser.find("#merchant-reload").getText().trim());
+            assertEquals(Texts.en("merchantBlockedReload"), browser.find("#merchant-reload").getText().trim());
             assertEquals(HelpCenterStandIn.URL + "/", browser.find("#merchant-reload").getAttribute("href"));
 
             browser.find("#merchant-reload").click();
@@ -72,7 +72,7 @@ class BlockedPagesBrowserTest {
             browser.waitFor("#kc-register-form #email");
             browser.fillRegistration("Cookie Monster", email).connect();
             browser.waitFor("#merchant-mailbox");
-            assertTrue(browser.text().contains("We sent an email to " + email), browser.text());
+            assertTrue(browser.text().contains(Texts.en("merchantMailboxSent", email)), browser.text());
             assertEquals(1, Accounts.withEmail(realm, email).size());
         } finally {
             homeOfTheHelpCenter(baseUrl);
@@ -86,7 +86,7 @@ class BlockedPagesBrowserTest {
                 + "/login-actions/restart?client_id=" + MerchantRealm.HELP_CENTER_CLIENT + "&skip_logout=false");
 
         assertEquals(400, noCookies.status());
-        assertEquals("Your browser blocked this page", noCookies.page().selectFirst("#kc-page-title").text());
+        assertEquals(Texts.en("merchantBlockedTitle"), noCookies.page().selectFirst("#kc-page-title").text());
         String home = realm.admin().clients().findByClientId(MerchantRealm.HELP_CENTER_CLIENT).get(0).getBaseUrl();
         assertEquals(home, noCookies.page().selectFirst("#merchant-reload").attr("href"));
     }
@@ -97,9 +97,9 @@ class BlockedPagesBrowserTest {
         browser.blockUrls("*/js/altcha/altcha.js");
         browser.openRegistration();
         browser.until(d -> "error".equals(browser.find("#merchant-captcha").getAttribute("data-captcha-state")));
-        assertTrue(browser.find("[data-captcha-blocked]").getText().contains("ad blocker"));
+        assertTrue(browser.find("[data-captcha-blocked]").getText().contains(Texts.en("captchaBlocked")));
         assertFalse(browser.find("#kc-submit").isEnabled(), "Connect waits");
-        assertEquals("Reload and connect again", browser.find("#merchant-captcha-reload").getText().trim());
+        assertEquals(Texts.en("merchantBlockedReload"), browser.find("#merchant-captcha-reload").getText().trim());
 
         browser.blockUrls(); // the merchant allowed the site
         browser.find("#merchant-captcha-reload").click();

@@ -99,7 +99,7 @@ class KeyboardAndErrorsBrowserTest {
             assertFalse(browser.find("#input-error-" + field).findElements(By.xpath("ancestor::*[@aria-live]")).isEmpty(),
                     field + ": its error is in a live region");
         }
-        assertEquals("Please fill in your name.", browser.find("#input-error-name").getText().trim());
+        assertEquals(Texts.en("merchantNameMissing"), browser.find("#input-error-name").getText().trim());
         assertEquals("name", focused(), "the first error has the focus, so it is read out");
     }
 
@@ -127,13 +127,12 @@ class KeyboardAndErrorsBrowserTest {
         browser.find("#kc-submit").click();
 
         browser.waitFor("#merchant-blocked-hint");
-        assertEquals("This page was open for too long, so we started again from the beginning. Please fill it in again.",
-                browser.find(".pf-v5-c-login__main-body > .pf-v5-c-alert").getText().trim());
+        assertEquals(Texts.en("loginTimeout"), browser.find(".pf-v5-c-login__main-body > .pf-v5-c-alert").getText().trim());
         assertTrue((Boolean) browser.driver.executeScript(
                 "return document.activeElement === document.querySelector('.pf-v5-c-login__main-body > .pf-v5-c-alert')"),
                 "the message has the focus");
         browser.find("#merchant-blocked-hint summary").click();
-        assertTrue(browser.find("#merchant-blocked-hint").getText().contains("ad blocker"));
+        assertTrue(browser.find("#merchant-blocked-hint").getText().contains(Texts.en("merchantBlockedWhy")));
     }
 
     private void tabTo(String css, List<String> unseen) {

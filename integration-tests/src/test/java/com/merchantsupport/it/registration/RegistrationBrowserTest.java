@@ -10,6 +10,7 @@ import com.merchantsupport.it.support.Chromium;
 import com.merchantsupport.it.support.MerchantRealm;
 import com.merchantsupport.it.support.MerchantSupportServer;
 import com.merchantsupport.it.support.Pages;
+import com.merchantsupport.it.support.Texts;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -55,7 +56,7 @@ class RegistrationBrowserTest {
         browser.findElement(By.cssSelector("#kc-registration a")).click();
 
         wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("name")));
-        assertTrue(browser.findElement(By.cssSelector("[aria-current=step]")).getText().contains("Connect"));
+        assertTrue(browser.findElement(By.cssSelector("[aria-current=step]")).getText().contains(Texts.en("merchantJourneyStep_connect")));
         browser.findElement(By.id("name")).sendKeys("Ada Lovelace");
         browser.findElement(By.id("email")).sendKeys(email);
         // "Connect" waits for the captcha, solved in a worker without the merchant doing anything.
@@ -64,8 +65,8 @@ class RegistrationBrowserTest {
         browser.findElement(By.id("kc-submit")).click();
 
         wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("merchant-mailbox")));
-        assertTrue(browser.findElement(By.id("merchant-mailbox")).getText().contains("We sent an email to " + email));
-        assertTrue(browser.findElement(By.cssSelector("[aria-current=step]")).getText().contains("Check your mailbox"));
+        assertTrue(browser.findElement(By.id("merchant-mailbox")).getText().contains(Texts.en("merchantMailboxSent", email)));
+        assertTrue(browser.findElement(By.cssSelector("[aria-current=step]")).getText().contains(Texts.en("merchantJourneyStep_mailbox")));
         Chromium.screenshot(browser, "journey-3-check-mailbox-en");
         assertEquals(1, Accounts.withEmail(realm, email).size());
         assertTrue(mail.waitForIncomingEmail(1));

@@ -58,10 +58,15 @@ public final class Journey {
         return browser;
     }
 
+    /** "Create my password" on the create-password page, with {@link #PASSWORD} typed twice. */
+    public static FormBrowser createPassword(FormBrowser browser) {
+        return browser.submit(CREATE_PASSWORD_FORM, Map.of("password-new", PASSWORD, "password-confirm", PASSWORD));
+    }
+
     /** The whole journey, to the help center's callback (its Location carries the code). */
     public static FormBrowser completeJourney(FormBrowser browser, MailServer mail, String name, String email) {
         createPasswordPage(browser, mail, name, email);
-        browser.submit(CREATE_PASSWORD_FORM, Map.of("password-new", PASSWORD, "password-confirm", PASSWORD));
+        createPassword(browser);
         code(browser);
         return browser;
     }

@@ -8,6 +8,8 @@ public final class MerchantRealm {
     /** The help center's origin and Home URL in the tests (HELP_CENTER_URL). */
     public static final String HELP_CENTER_URL = "http://127.0.0.1:8500";
     public static final String HELP_CENTER_REDIRECT_URI = HELP_CENTER_URL + "/callback/oauth";
+    /** Who the merchant's emails come from (the realm's SMTP {@code fromDisplayName}). */
+    public static final String MAIL_SENDER = "Support Bot";
 
     private MerchantRealm() {
     }

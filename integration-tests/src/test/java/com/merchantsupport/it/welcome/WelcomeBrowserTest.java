@@ -11,9 +11,11 @@ import com.merchantsupport.it.support.AltchaSolver;
 import com.merchantsupport.it.support.Chromium;
 import com.merchantsupport.it.support.FormBrowser;
 import com.merchantsupport.it.support.HelpCenterStandIn;
+import com.merchantsupport.it.support.Journey;
 import com.merchantsupport.it.support.Mails;
 import com.merchantsupport.it.support.MerchantRealm;
 import com.merchantsupport.it.support.MerchantSupportServer;
+import com.merchantsupport.it.support.Texts;
 import org.junit.jupiter.api.Test;
 import org.keycloak.testframework.annotations.InjectRealm;
 import org.keycloak.testframework.annotations.KeycloakIntegrationTest;
@@ -46,11 +48,10 @@ class WelcomeBrowserTest {
             String email = Accounts.newEmail("chromium");
             // Registered on a laptop, without JavaScript...
             FormBrowser laptop = new FormBrowser().open(HelpCenterStandIn.URL + "/register");
-            laptop.submit("#kc-register-form", Map.of("name", "Hedy Lamarr", "email", email,
+            laptop.submit(Journey.REGISTER_FORM, Map.of("name", "Hedy Lamarr", "email", email,
                     "altcha", AltchaSolver.solve(MerchantRealm.NAME)));
-            assertTrue(laptop.text().contains("Check your mailbox"), laptop.text());
-            assertTrue(mail.waitForIncomingEmail(1));
-            String link = Mails.welcomeLink(Mails.to(mail.getReceivedMessages(), email).get(0));
+            assertTrue(laptop.text().contains(Texts.en("merchantMailboxTitle")), laptop.text());
+            String link = Mails.welcomeLink(mail, email);
 
             // ...and finished on another device, the mail app's browser.
             ChromeDriver phone = Chromium.start();
@@ -58,12 +59,12 @@ class WelcomeBrowserTest {
                 phone.get(link);
                 WebDriverWait wait = new WebDriverWait(phone, Duration.ofSeconds(20));
                 wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("password-new")));
-                assertEquals("Create your password", phone.findElement(By.id("kc-page-title")).getText().trim());
-                assertEquals("Create the password for " + email, phone.findElement(By.id("merchant-password-for")).getText().trim());
+                assertEquals(Texts.en("merchantCreatePasswordTitle"), phone.findElement(By.id("kc-page-title")).getText().trim());
+                assertEquals(Texts.en("merchantCreatePasswordFor", email), phone.findElement(By.id("merchant-password-for")).getText().trim());
                 Chromium.screenshot(phone, "create-password-en");
 
-                phone.findElement(By.id("password-new")).sendKeys("a-Good-password-2026");
-                phone.findElement(By.id("password-confirm")).sendKeys("a-Good-password-2026");
+                phone.findElement(By.id("password-new")).sendKeys(Journey.PASSWORD);
+                phone.findElement(By.id("password-confirm")).sendKeys(Journey.PASSWORD);
                 phone.findElement(By.id("kc-submit")).click();
 
                 wait.until(ExpectedConditions.textToBePresentInElementLocated(By.tagName("body"), "Welcome, Hedy Lamarr!"));

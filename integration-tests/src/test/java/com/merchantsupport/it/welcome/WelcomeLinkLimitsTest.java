@@ -15,6 +15,7 @@ import com.merchantsupport.it.support.MailboxStepConfig;
 import com.merchantsupport.it.support.Mails;
 import com.merchantsupport.it.support.MerchantRealm;
 import com.merchantsupport.it.support.MerchantSupportServer;
+import com.merchantsupport.it.support.Texts;
 import jakarta.mail.internet.MimeMessage;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -30,8 +31,6 @@ import org.keycloak.testframework.remote.timeoffset.TimeOffSet;
 /** Expired links, new links and their limits, mail outages: never a dead end, nothing lost. */
 @KeycloakIntegrationTest(config = MerchantSupportServer.class)
 class WelcomeLinkLimitsTest {
-
-    private static final String PASSWORD = "a-Good-password-2026";
 
     @InjectRealm(attachTo = MerchantRealm.NAME)
     ManagedRealm realm;
@@ -62,16 +61,16 @@ class WelcomeLinkLimitsTest {
             timeOffSet.set(25 * 3600); // the default lifespan is 24 hours
             FormBrowser browser = new FormBrowser().open(oldLink);
             assertEquals(410, browser.status());
-            assertTrue(browser.text().contains("This link has expired"), browser.text());
+            assertTrue(browser.text().contains(Texts.en("merchantLink_expired_title")), browser.text());
 
             browser.submit("#merchant-new-link-form", Map.of());
-            assertTrue(browser.text().contains("We sent you a new email"), browser.text());
+            assertTrue(browser.text().contains(Texts.en("merchantLink_resent_text")), browser.text());
             assertTrue(mail.waitForIncomingEmail(2));
             String newLink = Mails.welcomeLink(mailsTo(email).get(1));
             assertNotEquals(oldLink, newLink);
 
             FormBrowser phone = new FormBrowser().open(newLink);
-            phone.submit("#merchant-create-password-form", Map.of("password-new", PASSWORD, "password-confirm", PASSWORD));
+            Journey.createPassword(phone);
             assertTrue(Journey.idTokenClaims(Journey.tokens(Journey.signInAgainFromHome(phone, "late-own-state"))).get("email_verified").asBoolean());
         }
     }
@@ -82,11 +81,11 @@ class WelcomeLinkLimitsTest {
             String email = Accounts.newEmail("eager");
             FormBrowser browser = Journey.register(new FormBrowser(), "Eager Merchant", email);
             for (int resend = 2; resend <= 5; resend++) {
-                browser.submit("#merchant-mailbox-form", Map.of("action", "resend"));
-                assertTrue(browser.text().contains("A new email is on its way."), "resend " + resend + ": " + browser.text());
+                browser.submit(Journey.MAILBOX_FORM, Map.of("action", "resend"));
+                assertTrue(browser.text().contains(Texts.en("merchantMailboxResent")), "resend " + resend + ": " + browser.text());
             }
-            browser.submit("#merchant-mailbox-form", Map.of("action", "resend"));
-            assertTrue(browser.text().contains("Please wait a minute"), browser.text());
+            browser.submit(Journey.MAILBOX_FORM, Map.of("action", "resend"));
+            assertTrue(browser.text().contains(Texts.en("merchantMailboxLimited")), browser.text());
             assertTrue(mail.waitForIncomingEmail(5));
             assertEquals(5, mailsTo(email).size(), "five emails in the hour, not six");
         }
@@ -97,9 +96,9 @@ class WelcomeLinkLimitsTest {
         String email = Accounts.newEmail("impatient");
         FormBrowser browser = Journey.register(new FormBrowser(), "Impatient Merchant", email);
 
-        browser.submit("#merchant-mailbox-form", Map.of("action", "resend"));
+        browser.submit(Journey.MAILBOX_FORM, Map.of("action", "resend"));
 
-        assertTrue(browser.text().contains("Please wait a minute"), browser.text());
+        assertTrue(browser.text().contains(Texts.en("merchantMailboxLimited")), browser.text());
         assertTrue(mail.waitForIncomingEmail(1));
         assertEquals(1, mailsTo(email).size());
     }
@@ -116,7 +115,7 @@ class WelcomeLinkLimitsTest {
         FormBrowser browser;
         try {
             browser = Journey.register(new FormBrowser(), "Outage Merchant", email);
-            assertTrue(browser.text().contains("We could not send the email right now"), browser.text());
+            assertTrue(browser.text().contains(Texts.en("merchantMailboxSendFailed")), browser.text());
             assertEquals(1, Accounts.withEmail(realm, email).size(), "the account is kept");
             assertTrue(Accounts.credentials(realm, Accounts.one(realm, email).getId()).isEmpty(), "without a password");
         } finally {
@@ -125,7 +124,7 @@ class WelcomeLinkLimitsTest {
         }
         // Mail is back; the one-a-minute limit counted no email, so registering again sends it now.
         FormBrowser again = Journey.register(new FormBrowser(), "Outage Merchant", email);
-        assertTrue(again.text().contains("We sent an email to " + email), again.text());
+        assertTrue(again.text().contains(Texts.en("merchantMailboxSent", email)), again.text());
         assertTrue(mail.waitForIncomingEmail(1));
         assertEquals(1, mailsTo(email).size());
     }
@@ -135,15 +134,15 @@ class WelcomeLinkLimitsTest {
         try (var ignored = MailboxStepConfig.change(realm, Map.of("welcomeLinkLifespanSeconds", "7200"))) {
             String email = Accounts.newEmail("two-hours");
             FormBrowser browser = Journey.register(new FormBrowser(), "Two Hours", email);
-            assertTrue(browser.text().contains("The link stays valid for 2 hours."), browser.text());
+            assertTrue(browser.text().contains(Texts.en("merchantMailboxValidity", 2)), browser.text());
             assertTrue(mail.waitForIncomingEmail(1));
-            assertTrue(Mails.text(mailsTo(email).get(0)).contains("2 hours"), Mails.text(mailsTo(email).get(0)));
+            assertTrue(Mails.text(mailsTo(email).get(0)).contains(Texts.email("en", "merchantWelcomeValidity", 2)), Mails.text(mailsTo(email).get(0)));
             String link = Mails.welcomeLink(mailsTo(email).get(0));
 
             timeOffSet.set(7200 + 60);
             FormBrowser late = new FormBrowser().open(link);
             assertEquals(410, late.status());
-            assertTrue(late.text().contains("This link has expired"), late.text());
+            assertTrue(late.text().contains(Texts.en("merchantLink_expired_title")), late.text());
         }
     }
 
@@ -152,14 +151,14 @@ class WelcomeLinkLimitsTest {
         String email = Accounts.newEmail("fr");
         FormBrowser browser = new FormBrowser().language("fr");
         Journey.register(browser, "Marie Curie", email);
-        assertTrue(browser.text().contains("Consultez votre boîte mail"), browser.text());
+        assertTrue(browser.text().contains(Texts.text("fr", "merchantMailboxTitle")), browser.text());
 
         assertTrue(mail.waitForIncomingEmail(1));
         MimeMessage welcome = mailsTo(email).get(0);
-        assertEquals("Bienvenue sur le support marchand", Mails.subject(welcome));
-        assertEquals("Support Bot", Mails.sender(welcome));
-        assertTrue(Mails.text(welcome).contains("Bonjour Marie Curie,"), Mails.text(welcome));
-        assertTrue(Mails.html(welcome).contains("Créer mon mot de passe"), Mails.html(welcome));
+        assertEquals(Texts.email("fr", "merchantWelcomeSubject"), Mails.subject(welcome));
+        assertEquals(MerchantRealm.MAIL_SENDER, Mails.sender(welcome));
+        assertTrue(Mails.text(welcome).contains(Texts.email("fr", "merchantWelcomeGreeting", "Marie Curie")), Mails.text(welcome));
+        assertTrue(Mails.html(welcome).contains(Texts.email("fr", "merchantWelcomeButton")), Mails.html(welcome));
     }
 
     @Test

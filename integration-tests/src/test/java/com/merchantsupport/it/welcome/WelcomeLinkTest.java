@@ -15,6 +15,7 @@ import com.merchantsupport.it.support.MailboxStepConfig;
 import com.merchantsupport.it.support.Mails;
 import com.merchantsupport.it.support.MerchantRealm;
 import com.merchantsupport.it.support.MerchantSupportServer;
+import com.merchantsupport.it.support.Texts;
 import jakarta.mail.internet.MimeMessage;
 import org.junit.jupiter.api.Test;
 import org.keycloak.representations.idm.EventRepresentation;
@@ -29,8 +30,6 @@ import org.keycloak.testframework.realm.ManagedRealm;
 @KeycloakIntegrationTest(config = MerchantSupportServer.class)
 class WelcomeLinkTest {
 
-    private static final String PASSWORD = "a-Good-password-2026";
-
     @InjectRealm(attachTo = MerchantRealm.NAME)
     ManagedRealm realm;
 
@@ -39,10 +38,9 @@ class WelcomeLinkTest {
 
     private String registerAndReadLink(FormBrowser browser, String name, String email) {
         Journey.register(browser, name, email);
-        assertTrue(mail.waitForIncomingEmail(1), "welcome email");
-        List<MimeMessage> received = Mails.to(mail.getReceivedMessages(), email);
+        List<MimeMessage> received = Mails.await(mail, email, 1);
         assertEquals(1, received.size());
-        return Mails.welcomeLink(received.get(received.size() - 1));
+        return Mails.welcomeLink(received.get(0));
     }
 
     @Test
@@ -52,10 +50,10 @@ class WelcomeLinkTest {
         String link = registerAndReadLink(browser, "Émilie du Châtelet", email);
 
         browser.open(link);
-        assertTrue(browser.text().contains("Create your password"), browser.text());
-        assertTrue(browser.text().contains("Welcome Émilie du Châtelet!"), browser.text());
+        assertTrue(browser.text().contains(Texts.en("merchantCreatePasswordTitle")), browser.text());
+        assertTrue(browser.text().contains(Texts.en("merchantCreatePasswordIntro", "Émilie du Châtelet")), browser.text());
         assertEquals("password-new", browser.page().selectFirst("input[type=password]").attr("name"));
-        browser.submit("#merchant-create-password-form", Map.of("password-new", PASSWORD, "password-confirm", PASSWORD));
+        Journey.createPassword(browser);
 
         JsonNode claims = Journey.idTokenClaims(Journey.tokens(Journey.code(browser)));
         assertEquals("Émilie du Châtelet", claims.get("name").asText());
@@ -80,9 +78,9 @@ class WelcomeLinkTest {
         FormBrowser phone = new FormBrowser();
         phone.open(link);
         assertEquals(200, phone.status());
-        assertTrue(phone.text().contains("Create your password"), phone.text());
-        assertTrue(phone.text().contains("Create the password for " + email), phone.text());
-        phone.submit("#merchant-create-password-form", Map.of("password-new", PASSWORD, "password-confirm", PASSWORD));
+        assertTrue(phone.text().contains(Texts.en("merchantCreatePasswordTitle")), phone.text());
+        assertTrue(phone.text().contains(Texts.en("merchantCreatePasswordFor", email)), phone.text());
+        Journey.createPassword(phone);
 
         // The registering browser's state, nonce and PKCE are not replayed: the phone's own sign-in gets the code.
         String code = Journey.signInAgainFromHome(phone, "phone-own-state");
@@ -98,16 +96,16 @@ class WelcomeLinkTest {
 
         // A mail security scanner opens the link first.
         FormBrowser scanner = new FormBrowser().open(link);
-        assertTrue(scanner.text().contains("Create your password"), scanner.text());
+        assertTrue(scanner.text().contains(Texts.en("merchantCreatePasswordTitle")), scanner.text());
 
         FormBrowser merchant = new FormBrowser().open(link);
-        assertTrue(merchant.text().contains("Create your password"), merchant.text());
-        merchant.submit("#merchant-create-password-form", Map.of("password-new", PASSWORD, "password-confirm", PASSWORD));
+        assertTrue(merchant.text().contains(Texts.en("merchantCreatePasswordTitle")), merchant.text());
+        Journey.createPassword(merchant);
         Journey.signInAgainFromHome(merchant, "merchant-own-state");
 
         FormBrowser again = new FormBrowser().open(link);
         assertEquals(410, again.status());
-        assertTrue(again.text().contains("Your password is already created"), again.text());
+        assertTrue(again.text().contains(Texts.en("merchantLink_used_title")), again.text());
         assertTrue(again.page().selectFirst("#merchant-sign-in") != null);
         assertTrue(again.page().selectFirst("#merchant-new-link") == null, "no new link once a password exists");
     }
@@ -121,7 +119,7 @@ class WelcomeLinkTest {
         FormBrowser browser = new FormBrowser().open(tampered);
 
         assertEquals(400, browser.status());
-        assertTrue(browser.text().contains("This link cannot be used"), browser.text());
+        assertTrue(browser.text().contains(Texts.en("merchantLink_damaged_title")), browser.text());
         assertFalse(Accounts.one(realm, email).isEmailVerified(), "nothing changed");
     }
 
@@ -131,10 +129,10 @@ class WelcomeLinkTest {
         FormBrowser browser = new FormBrowser();
         browser.open(registerAndReadLink(browser, "Policy Merchant", email));
 
-        browser.submit("#merchant-create-password-form", Map.of("password-new", "short", "password-confirm", "short"));
+        browser.submit(Journey.CREATE_PASSWORD_FORM, Map.of("password-new", "short", "password-confirm", "short"));
         assertTrue(browser.page().selectFirst("#input-error-password-new").text().contains("12"), browser.text());
 
-        browser.submit("#merchant-create-password-form", Map.of("password-new", PASSWORD, "password-confirm", PASSWORD + "x"));
+        browser.submit(Journey.CREATE_PASSWORD_FORM, Map.of("password-new", Journey.PASSWORD, "password-confirm", Journey.PASSWORD + "x"));
         assertTrue(browser.page().selectFirst("#input-error-password-confirm") != null, browser.text());
 
         assertTrue(Accounts.credentials(realm, Accounts.one(realm, email).getId()).isEmpty(), "no password yet");
@@ -147,13 +145,11 @@ class WelcomeLinkTest {
         String link;
         try (var ignored = MailboxStepConfig.change(realm, Map.of("resendPerMinute", "10"))) {
             Journey.register(browser, "Evented", email);
-            browser.submit("#merchant-mailbox-form", Map.of("action", "resend"));
-            assertTrue(mail.waitForIncomingEmail(2), "welcome email and its resend");
-            List<MimeMessage> received = Mails.to(mail.getReceivedMessages(), email);
-            link = Mails.welcomeLink(received.get(received.size() - 1));
+            browser.submit(Journey.MAILBOX_FORM, Map.of("action", "resend"));
+            link = Mails.welcomeLink(Mails.await(mail, email, 2).get(1)); // the welcome email and its resend
         }
         browser.open(link);
-        browser.submit("#merchant-create-password-form", Map.of("password-new", PASSWORD, "password-confirm", PASSWORD));
+        Journey.createPassword(browser);
         Journey.code(browser);
         Journey.register(new FormBrowser(), "Evented Again", email); // now "already used"
 
