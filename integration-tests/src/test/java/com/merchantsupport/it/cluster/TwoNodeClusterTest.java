@@ -38,6 +38,7 @@ import com.merchantsupport.it.support.MerchantRealm;
 import com.merchantsupport.it.support.Pages;
 import com.merchantsupport.it.support.PostgresServer;
 import com.merchantsupport.it.support.Shutdown;
+import com.merchantsupport.it.support.Texts;
 import jakarta.mail.internet.MimeMessage;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -67,7 +68,6 @@ class TwoNodeClusterTest {
 
     /** The load balancer's URL, the one every node names in links, redirects and token issuers. */
     static final String PUBLIC = "http://localhost:8100";
-    private static final String PASSWORD = "a-Good-password-2026";
     private static final Pattern VIEW = Pattern.compile("ISPN000094: Received new cluster view for channel ISPN: \\[[^\\]]*\\] \\((\\d+)\\)");
 
     private final ObjectMapper json = new ObjectMapper();
@@ -124,9 +124,9 @@ class TwoNodeClusterTest {
         String solution = solveWidgetChallengeOn(a, merchant);
         merchant.submit("#kc-register-form", Map.of("name", "Ada Cluster", "email", email, "altcha", solution));
 
-        assertTrue(merchant.text().contains("We sent an email to " + email), merchant.text());
+        assertTrue(merchant.text().contains(Texts.en("merchantMailboxSent", email)), merchant.text());
         assertEquals(1, accounts(email), "the account exists");
-        assertEquals(1, awaitMails(email, 1).size(), "the welcome email arrives");
+        assertEquals(1, Mails.await(mail::getReceivedMessages, email, 1).size(), "the welcome email arrives");
 
         // The same solution, replayed by another browser to node A, which issued the challenge.
         String replayEmail = newEmail("replay-on-a");
@@ -135,7 +135,7 @@ class TwoNodeClusterTest {
         replay.submit("#kc-register-form", Map.of("name", "Replay Robot", "email", replayEmail, "altcha", solution));
 
         assertEquals(200, replay.status(), replay.text());
-        assertTrue(replay.text().contains("expired or was already used"), replay.text());
+        assertTrue(replay.text().contains(Texts.en("captchaExpired")), replay.text());
         assertNotNull(replay.page().selectFirst("#kc-register-form"), "the form comes back");
         assertEquals(0, accounts(replayEmail), "no account for the replay");
         assertTrue(Mails.to(mail.getReceivedMessages(), replayEmail).isEmpty(), "no email for the replay");
@@ -149,27 +149,27 @@ class TwoNodeClusterTest {
     void aWelcomeLinkUsedOnNodeBIsRefusedOnNodeA() {
         String email = newEmail("link");
         registerVia(a, "Grace Cluster", email);
-        String link = Mails.welcomeLink(awaitMails(email, 1).get(0));
+        String link = Mails.welcomeLink(Mails.await(mail::getReceivedMessages, email, 1).get(0));
         assertTrue(link.startsWith(PUBLIC + "/realms/"), "links name the public URL: " + link);
 
         // A mail scanner opens the link through node A first: that spends nothing.
         FormBrowser scanner = new FormBrowser().via(PUBLIC, a.base()).open(link);
-        assertTrue(scanner.text().contains("Create your password"), scanner.text());
+        assertTrue(scanner.text().contains(Texts.en("merchantCreatePasswordTitle")), scanner.text());
 
         FormBrowser phone = new FormBrowser().via(PUBLIC, b.base()).open(link);
-        assertTrue(phone.text().contains("Create your password"), phone.text());
-        phone.submit("#merchant-create-password-form", Map.of("password-new", PASSWORD, "password-confirm", PASSWORD));
+        assertTrue(phone.text().contains(Texts.en("merchantCreatePasswordTitle")), phone.text());
+        Journey.createPassword(phone);
         assertEquals(email, Journey.idTokenClaims(Journey.tokensAt(b.base(),
                 Journey.signInAgainFromHomeAt(phone, PUBLIC, "phone-own-state"))).get("email").asText());
 
         FormBrowser again = new FormBrowser().via(PUBLIC, a.base()).open(link);
         assertEquals(410, again.status(), again.text());
-        assertTrue(again.text().contains("Your password is already created"), again.text());
+        assertTrue(again.text().contains(Texts.en("merchantLink_used_title")), again.text());
         assertNotNull(again.page().selectFirst("#merchant-sign-in"), "points to sign in");
 
-        FormBrowser newLink = new FormBrowser().via(PUBLIC, a.base()).post(resendUrl(), Map.of("key", key(link)));
+        FormBrowser newLink = new FormBrowser().via(PUBLIC, a.base()).post(resendUrl(), Map.of("key", Pages.keyOf(link)));
         assertEquals(410, newLink.status(), newLink.text());
-        assertTrue(newLink.text().contains("Your password is already created"), newLink.text());
+        assertTrue(newLink.text().contains(Texts.en("merchantLink_used_title")), newLink.text());
         assertEquals(1, Mails.to(mail.getReceivedMessages(), email).size(), "no new link once the password exists");
     }
 
@@ -181,7 +181,7 @@ class TwoNodeClusterTest {
             for (int round = 0; round < 5; round++) {
                 String email = newEmail("race" + round);
                 registerVia(a, "Racing Cluster", email);
-                String link = Mails.welcomeLink(awaitMails(email, 1).get(0));
+                String link = Mails.welcomeLink(Mails.await(mail::getReceivedMessages, email, 1).get(0));
                 FormBrowser onA = new FormBrowser().via(PUBLIC, a.base()).open(link);
                 FormBrowser onB = new FormBrowser().via(PUBLIC, b.base()).open(link);
                 java.util.concurrent.CyclicBarrier together = new java.util.concurrent.CyclicBarrier(2);
@@ -189,7 +189,7 @@ class TwoNodeClusterTest {
                 for (FormBrowser browser : List.of(onA, onB)) {
                     posts.add(both.submit(() -> {
                         together.await();
-                        return browser.submit("#merchant-create-password-form", Map.of("password-new", PASSWORD, "password-confirm", PASSWORD));
+                        return Journey.createPassword(browser);
                     }));
                 }
                 int signedIn = 0;
@@ -199,7 +199,7 @@ class TwoNodeClusterTest {
                         signedIn++;
                     } else {
                         assertEquals(410, browser.status(), browser.text());
-                        assertTrue(browser.text().contains("Your password is already created"), browser.text());
+                        assertTrue(browser.text().contains(Texts.en("merchantLink_used_title")), browser.text());
                     }
                 }
                 assertEquals(1, signedIn, "round " + round + ": exactly one node signed the merchant in");
@@ -217,8 +217,8 @@ class TwoNodeClusterTest {
 
         merchant.via(PUBLIC, b.base()).submit("#merchant-mailbox-form", Map.of("action", "resend"));
 
-        assertTrue(merchant.text().contains("Please wait a minute"), merchant.text());
-        assertEquals(1, awaitMails(email, 1).size(), "one email: B counted A's send");
+        assertTrue(merchant.text().contains(Texts.en("merchantMailboxLimited")), merchant.text());
+        assertEquals(1, Mails.await(mail::getReceivedMessages, email, 1).size(), "one email: B counted A's send");
     }
 
     @Test
@@ -228,27 +228,27 @@ class TwoNodeClusterTest {
         try (var ignored = mailboxStepSettings(a, Map.of("resendPerMinute", "10"))) {
             String email = newEmail("hour");
             FormBrowser merchant = registerVia(a, "Eager Cluster", email); // email 1, through A
-            String key = key(Mails.welcomeLink(awaitMails(email, 1).get(0)));
+            String key = Pages.keyOf(Mails.welcomeLink(Mails.await(mail::getReceivedMessages, email, 1).get(0)));
 
             merchant.via(PUBLIC, b.base()).submit("#merchant-mailbox-form", Map.of("action", "resend")); // 2, B
-            assertTrue(merchant.text().contains("A new email is on its way."), merchant.text());
+            assertTrue(merchant.text().contains(Texts.en("merchantMailboxResent")), merchant.text());
             merchant.via(PUBLIC, a.base()).submit("#merchant-mailbox-form", Map.of("action", "resend")); // 3, A
-            assertTrue(merchant.text().contains("A new email is on its way."), merchant.text());
+            assertTrue(merchant.text().contains(Texts.en("merchantMailboxResent")), merchant.text());
 
             // The welcome link's page has its own "send me a new link" button: same account, same limit.
             FormBrowser link = new FormBrowser().via(PUBLIC, b.base()).post(resendUrl(), Map.of("key", key)); // 4, B
             assertEquals(200, link.status(), link.text());
-            assertTrue(link.text().contains("We sent you a new email"), link.text());
+            assertTrue(link.text().contains(Texts.en("merchantLink_resent_text")), link.text());
             link.via(PUBLIC, a.base()).post(resendUrl(), Map.of("key", key)); // 5, A
             assertEquals(200, link.status(), link.text());
 
             link.via(PUBLIC, b.base()).post(resendUrl(), Map.of("key", key)); // 6th, B: refused
             assertEquals(429, link.status(), link.text());
-            assertTrue(link.text().contains("Please wait a moment"), link.text());
+            assertTrue(link.text().contains(Texts.en("merchantLink_resend-limited_title")), link.text());
             merchant.via(PUBLIC, b.base()).submit("#merchant-mailbox-form", Map.of("action", "resend")); // 6th, B: refused
-            assertTrue(merchant.text().contains("Please wait a minute"), merchant.text());
+            assertTrue(merchant.text().contains(Texts.en("merchantMailboxLimited")), merchant.text());
 
-            assertEquals(5, awaitMails(email, 5).size(), "five emails in the hour across both nodes, not six");
+            assertEquals(5, Mails.await(mail::getReceivedMessages, email, 5).size(), "five emails in the hour across both nodes, not six");
             sleep(2000);
             assertEquals(5, Mails.to(mail.getReceivedMessages(), email).size(), "and no late sixth");
         }
@@ -260,7 +260,7 @@ class TwoNodeClusterTest {
         try (var ignored = mailboxStepSettings(b, Map.of("resendPerMinute", "10"))) {
             String email = newEmail("burst");
             registerVia(b, "Burst Cluster", email); // email 1
-            String key = key(Mails.welcomeLink(awaitMails(email, 1).get(0)));
+            String key = Pages.keyOf(Mails.welcomeLink(Mails.await(mail::getReceivedMessages, email, 1).get(0)));
 
             // Ten "send me a new link" clicks at once, five to each node: four more emails fit in the hour.
             List<Callable<Integer>> clicks = new ArrayList<>();
@@ -280,7 +280,7 @@ class TwoNodeClusterTest {
 
             assertEquals(4, statuses.stream().filter(s -> s == 200).count(), "four new links: " + statuses);
             assertEquals(6, statuses.stream().filter(s -> s == 429).count(), "six refused: " + statuses);
-            assertEquals(5, awaitMails(email, 5).size());
+            assertEquals(5, Mails.await(mail::getReceivedMessages, email, 5).size());
             sleep(2000);
             assertEquals(5, Mails.to(mail.getReceivedMessages(), email).size(), "five emails in all, never more");
         }
@@ -291,18 +291,18 @@ class TwoNodeClusterTest {
     void aMerchantContinuesOnNodeBWhenNodeADiesMidJourney() throws Exception {
         String email = newEmail("failover");
         FormBrowser merchant = registerVia(a, "Survivor Cluster", email);
-        String link = Mails.welcomeLink(awaitMails(email, 1).get(0));
+        String link = Mails.welcomeLink(Mails.await(mail::getReceivedMessages, email, 1).get(0));
 
         a.kill();
         awaitTrue(() -> clusterSize(b) == 1, 90, "B never noticed that A left:\n" + runLog(b));
 
         // The load balancer sends the same browser to B: its sign-up (auth session) and its send count survived A.
         merchant.via(PUBLIC, b.base()).submit("#merchant-mailbox-form", Map.of("action", "resend"));
-        assertTrue(merchant.text().contains("Please wait a minute"), merchant.text());
+        assertTrue(merchant.text().contains(Texts.en("merchantMailboxLimited")), merchant.text());
 
         merchant.open(link);
-        assertTrue(merchant.text().contains("Create your password"), merchant.text());
-        merchant.submit("#merchant-create-password-form", Map.of("password-new", PASSWORD, "password-confirm", PASSWORD));
+        assertTrue(merchant.text().contains(Texts.en("merchantCreatePasswordTitle")), merchant.text());
+        Journey.createPassword(merchant);
         assertEquals(email, Journey.idTokenClaims(Journey.tokensAt(b.base(), Journey.code(merchant))).get("email").asText());
         assertEquals(1, Mails.to(mail.getReceivedMessages(), email).size());
     }
@@ -323,7 +323,7 @@ class TwoNodeClusterTest {
         FormBrowser browser = openRegistration(new FormBrowser().via(PUBLIC, node.base()));
         browser.submit("#kc-register-form", Map.of("name", name, "email", email,
                 "altcha", solveWidgetChallengeOn(node, browser)));
-        assertTrue(browser.text().contains("We sent an email to " + email), browser.text());
+        assertTrue(browser.text().contains(Texts.en("merchantMailboxSent", email)), browser.text());
         return browser;
     }
 
@@ -346,23 +346,8 @@ class TwoNodeClusterTest {
         return PUBLIC + "/realms/" + MerchantRealm.NAME + "/merchant-welcome/resend";
     }
 
-    private static String key(String link) {
-        return link.substring(link.indexOf("key=") + 4);
-    }
-
     private long accounts(String email) {
         return database.count("SELECT count(*) FROM user_entity WHERE email = '" + email + "'");
-    }
-
-    private List<MimeMessage> awaitMails(String email, int count) {
-        long deadline = System.nanoTime() + 30_000_000_000L;
-        List<MimeMessage> found = Mails.to(mail.getReceivedMessages(), email);
-        while (found.size() < count && System.nanoTime() < deadline) {
-            sleep(200);
-            found = Mails.to(mail.getReceivedMessages(), email);
-        }
-        assertTrue(found.size() >= count, "expected " + count + " emails to " + email + ", got " + found.size());
-        return found;
     }
 
     private final Map<String, Keycloak> admins = new HashMap<>();

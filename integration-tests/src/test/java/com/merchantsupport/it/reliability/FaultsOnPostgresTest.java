@@ -39,8 +39,10 @@ import com.merchantsupport.it.support.KeycloakNode;
 import com.merchantsupport.it.support.MailboxStepConfig;
 import com.merchantsupport.it.support.Mails;
 import com.merchantsupport.it.support.MerchantRealm;
+import com.merchantsupport.it.support.Pages;
 import com.merchantsupport.it.support.PostgresServer;
 import com.merchantsupport.it.support.Shutdown;
+import com.merchantsupport.it.support.Texts;
 import jakarta.mail.internet.MimeMessage;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -63,7 +65,6 @@ class FaultsOnPostgresTest {
 
     static final int MAIL_PORT = 3225;
     static final int STALLING_PORT = 3226;
-    static final String PASSWORD = "a-Good-password-2026";
     /** The realm's SMTP timeouts are 10 s (connection, read, write); a bound on the answer, not a speed claim. */
     static final long BOUND_MILLIS = 30_000;
 
@@ -112,8 +113,8 @@ class FaultsOnPostgresTest {
     private void finishWithTheLink(String link, String email) {
         try (FormBrowser phone = new FormBrowser()) {
             phone.open(link);
-            assertTrue(phone.text().contains("Create your password"), phone.text());
-            phone.submit("#merchant-create-password-form", Map.of("password-new", PASSWORD, "password-confirm", PASSWORD));
+            assertTrue(phone.text().contains(Texts.en("merchantCreatePasswordTitle")), phone.text());
+            Journey.createPassword(phone);
             JsonNode claims = Journey.idTokenClaims(Journey.tokensAt(node.base(), Journey.signInAgainFromHomeAt(phone, node.base(), "phone-own-state")));
             assertEquals(email, claims.get("email").asText());
         }
@@ -147,7 +148,7 @@ class FaultsOnPostgresTest {
                 long resendStart = System.nanoTime();
                 downBrowser.submit("#merchant-mailbox-form", Map.of("action", "resend"));
                 long resendMillis = (System.nanoTime() - resendStart) / 1_000_000;
-                assertTrue(downBrowser.text().contains("We could not send the email right now"), downBrowser.text());
+                assertTrue(downBrowser.text().contains(Texts.en("merchantMailboxSendFailed")), downBrowser.text());
                 assertTrue(resendMillis < BOUND_MILLIS, "resend answered in " + resendMillis + " ms");
                 findings.put("Mail server stalling (accepts, never answers)", slow.status() + " in " + slow.millis() + " ms: "
                         + slow.message() + "; \"Send the email again\" meanwhile: " + downBrowser.status() + " in "
@@ -164,7 +165,7 @@ class FaultsOnPostgresTest {
             for (FormBrowser browser : List.of(downBrowser, stalledBrowser)) {
                 browser.submit("#merchant-mailbox-form", Map.of("action", "resend"));
                 assertEquals(200, browser.status());
-                assertTrue(browser.text().contains("A new email is on its way."), browser.text());
+                assertTrue(browser.text().contains(Texts.en("merchantMailboxResent")), browser.text());
             }
             assertEquals(0, tally.serverErrors(), tally.snapshot().toString());
         }
@@ -228,7 +229,8 @@ class FaultsOnPostgresTest {
             assertFalse(o.showsTrace(), o.describe());
             assertTrue(o.themedPage(), "the realm's themed page, not JSON or a bare error: " + o.describe());
             // Keycloak's "An internal server error has occurred", in the pack's words (login messages, 5 languages).
-            assertTrue(o.message().contains("Something went wrong on our side"), o.describe());
+            assertTrue(o.message().contains(Texts.en("internalServerError")) || o.message().contains(Texts.en("unexpectedErrorHandlingRequestMessage")),
+                    o.describe());
             assertTrue(o.startedAt() < upAt + TimeUnit.SECONDS.toNanos(30) && o.endedAt() > downAt,
                     "failures only around the outage: " + o.describe());
         }
@@ -282,7 +284,7 @@ class FaultsOnPostgresTest {
                 browser.open(Mails.welcomeLink(after.get(email).get(0)));
                 // The account it was made for does not exist: "register again".
                 assertEquals(410, browser.status(), browser.text());
-                assertTrue(browser.text().contains("This link no longer works"), browser.text());
+                assertTrue(browser.text().contains(Texts.en("merchantLink_unavailable_title")), browser.text());
             }
         }
         assertEquals(accounts.size() + orphans.size(), after.keySet().stream().filter(a -> a.startsWith(prefix)).count());
@@ -313,7 +315,7 @@ class FaultsOnPostgresTest {
         // "Send me a new link": the first link is now of an older generation.
         try (var ignored = MailboxStepConfig.change(realm(), Map.of("resendPerMinute", "10"));
              FormBrowser resend = new FormBrowser()) {
-            String key = replaced.substring(replaced.indexOf("key=") + 4);
+            String key = Pages.keyOf(replaced);
             resend.post(node.base() + "/realms/" + MerchantRealm.NAME + "/merchant-welcome/resend", Map.of("key", key));
             assertEquals(200, resend.status(), resend.text());
         }
@@ -328,17 +330,17 @@ class FaultsOnPostgresTest {
         try (FormBrowser old = new FormBrowser()) {
             old.open(replaced);
             assertEquals(410, old.status(), old.text());
-            assertTrue(old.text().contains("This link was replaced by a newer one"), old.text());
+            assertTrue(old.text().contains(Texts.en("merchantLink_replaced_title")), old.text());
         }
         finishWithTheLink(link, email);
         try (FormBrowser again = new FormBrowser()) {
             again.open(link);
             assertEquals(410, again.status(), again.text());
-            assertTrue(again.text().contains("Your password is already created"), again.text());
+            assertTrue(again.text().contains(Texts.en("merchantLink_used_title")), again.text());
             findings.put("Keycloak restarted (SIGTERM, start: " + restartMillis + " ms) between registration and click",
                     "older-generation link after the restart: 410 \"replaced\"; newest link's first click: \"Create your password\", "
                             + "then signed in at the help center; second click: "
-                            + again.status() + " \"" + NodeRegistrations.message(again.page()) + "\"");
+                            + again.status() + " \"" + again.reply().message() + "\"");
         }
     }
 
@@ -356,7 +358,7 @@ class FaultsOnPostgresTest {
 
     private static void assertClearSendFailure(NodeRegistrations.Outcome outcome, FormBrowser browser) {
         assertEquals(200, outcome.status(), outcome.describe());
-        assertTrue(browser.text().contains("We could not send the email right now. Your account is saved"), browser.text());
+        assertTrue(browser.text().contains(Texts.en("merchantMailboxSendFailed")), browser.text());
         assertTrue(browser.page().selectFirst("#merchant-resend") != null, "the page offers \"Send the email again\"");
         assertTrue(outcome.millis() < BOUND_MILLIS, outcome.describe());
     }

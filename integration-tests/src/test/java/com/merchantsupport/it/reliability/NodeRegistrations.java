@@ -13,7 +13,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.function.Consumer;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.merchantsupport.it.support.AltchaSolver;
@@ -21,11 +20,10 @@ import com.merchantsupport.it.support.FormBrowser;
 import com.merchantsupport.it.support.MerchantRealm;
 import com.merchantsupport.it.support.Pages;
 import com.merchantsupport.it.support.PostgresServer;
+import com.merchantsupport.it.support.Texts;
 import jakarta.mail.Message;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
-import org.jsoup.nodes.Document;
-import org.jsoup.nodes.Element;
 import org.keycloak.admin.client.resource.RealmResource;
 import org.keycloak.representations.idm.AuthenticationExecutionInfoRepresentation;
 import org.keycloak.representations.idm.AuthenticatorConfigRepresentation;
@@ -37,7 +35,7 @@ import org.keycloak.representations.idm.RealmRepresentation;
  */
 final class NodeRegistrations {
 
-    static final String WELCOME_SUBJECT = "Welcome to Merchant Support";
+    static final String WELCOME_SUBJECT = Texts.email("en", "merchantWelcomeSubject");
     /** Chromium's Accept for a page: with it Keycloak answers an unexpected error with its HTML error page, not JSON. */
     static final String BROWSER_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,"
             + "image/apng,*/*;q=0.8,application/signed-exchange;v=b3;q=0.7";
@@ -141,7 +139,7 @@ final class NodeRegistrations {
             String solution = AltchaSolver.solve(JSON.readTree(challenge.body()));
             step = "connect";
             browser.submit("#kc-register-form", Map.of("name", name, "email", email, "altcha", solution));
-            boolean mailbox = browser.status() == 200 && browser.text().contains("We sent an email to " + email);
+            boolean mailbox = browser.status() == 200 && browser.text().contains(Texts.en("merchantMailboxSent", email));
             return outcome(email, mailbox, step, browser, start);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -154,27 +152,12 @@ final class NodeRegistrations {
     }
 
     private static Outcome outcome(String email, boolean mailbox, String step, FormBrowser browser, long start) {
-        return new Outcome(email, mailbox, step, browser.status(), message(browser.page()), millis(start), System.nanoTime(),
+        return new Outcome(email, mailbox, step, browser.status(), browser.reply().message(), millis(start), System.nanoTime(),
                 TRACE.matcher(browser.page().text()).find(), browser.page().selectFirst("#kc-page-title") != null);
     }
 
     private static long millis(long start) {
         return (System.nanoTime() - start) / 1_000_000;
-    }
-
-    /** What the page tells the merchant: its title and its first alert or message. */
-    static String message(Document page) {
-        List<String> parts = new ArrayList<>();
-        Element title = page.selectFirst("#kc-page-title");
-        if (title != null) {
-            parts.add(title.text());
-        }
-        page.select(".pf-v5-c-alert__title, #kc-error-message p, #merchant-mailbox p, [id^=input-error], .instruction").stream()
-                .map(Element::text).filter(t -> !t.isBlank()).findFirst().ifPresent(parts::add);
-        if (parts.isEmpty()) {
-            parts.add(page.title().isBlank() ? oneLine(page.text()) : page.title());
-        }
-        return String.join(": ", parts);
     }
 
     private static String oneLine(String body) {

@@ -152,7 +152,7 @@ public final class FormBrowser implements AutoCloseable {
             if (title != null) {
                 parts.add(title.text());
             }
-            page().select("[id^=input-error], .pf-v5-c-alert__title, #merchant-link-problem p, #kc-error-message, "
+            page().select("[id^=input-error], .pf-v5-c-alert__title, #merchant-link-problem p, #kc-error-message p, "
                             + "#merchant-mailbox p, .instruction").stream()
                     .map(Element::text).filter(t -> !t.isBlank()).findFirst().ifPresent(parts::add);
             if (parts.isEmpty()) {

@@ -3,6 +3,7 @@ package com.merchantsupport.it.support;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -28,8 +29,13 @@ public final class Mails {
      * this address's mail, never what other tests sent.
      */
     public static List<MimeMessage> await(MailServer mail, String address, int count) {
+        return await(mail::getReceivedMessages, address, count);
+    }
+
+    /** The same on a mail server the test started itself (the production-mode tests' GreenMail). */
+    public static List<MimeMessage> await(Supplier<MimeMessage[]> received, String address, int count) {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        List<MimeMessage> found = to(mail.getReceivedMessages(), address);
+        List<MimeMessage> found = to(received.get(), address);
         while (found.size() < count && System.nanoTime() < deadline) {
             try {
                 Thread.sleep(100);
@@ -37,7 +43,7 @@ public final class Mails {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException(e);
             }
-            found = to(mail.getReceivedMessages(), address);
+            found = to(received.get(), address);
         }
         if (found.size() < count) {
             throw new AssertionError("expected " + count + " emails to " + address + ", got " + found.size());
