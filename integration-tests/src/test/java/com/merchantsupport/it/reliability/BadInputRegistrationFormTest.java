@@ -139,7 +139,7 @@ class BadInputRegistrationFormTest extends BadInput {
                         }),
                 new Case("R17 email missing", ENDPOINT, "no email= parameter", "form again: '" + EMAIL_MISSING + "'",
                         c -> formRefusal(registerRaw(FormBrowser.FORM, FormBrowser.form("name", "Ada", "altcha", solve())), EMAIL_MISSING)),
-                new Case("R18 captcha missing", ENDPOINT, "no altcha= parameter", "form again: '" + CAPTCHA_MISSING + "…'; no account",
+                new Case("R18 captcha missing", ENDPOINT, "no altcha= parameter", "form again: '" + CAPTCHA_MISSING + "'; no account",
                         c -> {
                             String email = Accounts.newEmail("bad-r18");
                             Reply r = registerRaw(FormBrowser.FORM, FormBrowser.form("name", "Ada", "email", email));
@@ -147,7 +147,7 @@ class BadInputRegistrationFormTest extends BadInput {
                             assertNoAccount(c, email);
                             return r;
                         }),
-                new Case("R19 empty body", ENDPOINT, "empty form", "form again: '" + CAPTCHA_MISSING + "…'",
+                new Case("R19 empty body", ENDPOINT, "empty form", "form again: '" + CAPTCHA_MISSING + "'",
                         c -> formRefusal(registerRaw(FormBrowser.FORM, ""), CAPTCHA_MISSING)),
                 new Case("R20 two email= values", ENDPOINT, "email=a…&email=b…", "the first counts: one account for a, none for b",
                         c -> {
@@ -167,7 +167,7 @@ class BadInputRegistrationFormTest extends BadInput {
                             assertEquals(List.of("First"), Accounts.one(c.realm(), email).getAttributes().get("name"));
                             return r;
                         }),
-                new Case("R22 two altcha= values", ENDPOINT, "altcha=<junk>&altcha=<valid>", "the first counts: '" + CAPTCHA_FAILED + "…'; no account",
+                new Case("R22 two altcha= values", ENDPOINT, "altcha=<junk>&altcha=<valid>", "the first counts: '" + CAPTCHA_FAILED + "'; no account",
                         c -> {
                             String email = Accounts.newEmail("bad-r22");
                             Reply r = registerRaw(FormBrowser.FORM, FormBrowser.form("name", "Ada", "email", email, "altcha", "junk", "altcha", solve()));
@@ -175,7 +175,7 @@ class BadInputRegistrationFormTest extends BadInput {
                             assertNoAccount(c, email);
                             return r;
                         }),
-                new Case("R23 captcha payload is script", ENDPOINT, "altcha = " + SCRIPT, "form again: '" + CAPTCHA_FAILED + "…'",
+                new Case("R23 captcha payload is script", ENDPOINT, "altcha = " + SCRIPT, "form again: '" + CAPTCHA_FAILED + "'",
                         c -> {
                             String email = Accounts.newEmail("bad-r23");
                             Reply r = registerRaw(FormBrowser.FORM, FormBrowser.form("name", "Ada", "email", email, "altcha", SCRIPT));
