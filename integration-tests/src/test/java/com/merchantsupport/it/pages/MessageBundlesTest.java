@@ -155,10 +155,17 @@ class MessageBundlesTest {
         }
 
         Path linkPages = providersSource().resolve("com/merchantsupport/keycloak/welcome/LinkPages.java");
-        Matcher problemsEnum = Pattern.compile("enum Problem \\{([^}]*)}").matcher(Files.readString(linkPages));
+        // The constants: up to the enum's first ';', each a name with its optional (arguments).
+        Matcher problemsEnum = Pattern.compile("enum Problem \\{([^;]*);").matcher(Files.readString(linkPages));
         assertTrue(problemsEnum.find(), "enum Problem in LinkPages.java");
-        for (String constant : problemsEnum.group(1).split(",")) {
-            String problem = constant.trim().toLowerCase().replace('_', '-');
+        Matcher constants = Pattern.compile("\\b([A-Z][A-Z0-9_]*)\\s*(?:\\([^)]*\\))?\\s*(?:,|$)").matcher(problemsEnum.group(1).trim());
+        List<String> names = new ArrayList<>();
+        while (constants.find()) {
+            names.add(constants.group(1));
+        }
+        assertTrue(names.contains("DAMAGED") && names.contains("REPLACED"), "constants read from LinkPages.Problem: " + names);
+        for (String constant : names) {
+            String problem = constant.toLowerCase(java.util.Locale.ROOT).replace('_', '-');
             for (String part : List.of("_title", "_text")) {
                 problems.addAll(untranslated("login", "merchantLink_" + problem + part, "merchant-link-problem.ftl"));
             }
