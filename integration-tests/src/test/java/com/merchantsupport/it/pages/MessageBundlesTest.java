@@ -157,7 +157,8 @@ class MessageBundlesTest {
         Matcher problemsEnum = Pattern.compile("enum Problem \\{([^}]*)}").matcher(Files.readString(linkPages));
         assertTrue(problemsEnum.find(), "enum Problem in LinkPages.java");
         for (String constant : problemsEnum.group(1).split(",")) {
-            String problem = constant.trim().toLowerCase().replace('_', '-');
+            // A constant with its HTTP status, DAMAGED(Response.Status.BAD_REQUEST): the name only.
+            String problem = constant.trim().replaceFirst("(?s)\\(.*", "").toLowerCase().replace('_', '-');
             for (String part : List.of("_title", "_text")) {
                 problems.addAll(untranslated("login", "merchantLink_" + problem + part, "merchant-link-problem.ftl"));
             }

@@ -5,6 +5,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -52,9 +53,11 @@ public final class HelpCenterStandIn implements AutoCloseable {
         allowFormAction(realm, URL);
 
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        // Its log goes beside the screenshots, whose folder a test may not have made yet.
+        Path screenshots = Files.createDirectories(Path.of(System.getProperty("screenshots.dir", "target/screenshots")));
         ProcessBuilder builder = new ProcessBuilder(java, "-jar", System.getProperty("help.center.jar"))
                 .redirectErrorStream(true)
-                .redirectOutput(new File(System.getProperty("screenshots.dir", "target/screenshots"), "../help-center.log"));
+                .redirectOutput(new File(screenshots.toFile(), "../help-center.log"));
         builder.environment().put("HELP_CENTER_PORT", Integer.toString(PORT));
         builder.environment().put("HELP_CENTER_URL", URL);
         builder.environment().put("KEYCLOAK_ISSUER", Pages.realmUrl());
