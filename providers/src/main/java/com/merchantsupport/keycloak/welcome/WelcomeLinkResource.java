@@ -20,6 +20,7 @@ import org.keycloak.events.EventType;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.services.resource.RealmResourceProvider;
+import org.keycloak.services.util.CacheControlUtil;
 import org.keycloak.theme.Theme;
 
 /**
@@ -53,6 +54,9 @@ public class WelcomeLinkResource implements RealmResourceProvider {
     @Path("open")
     @Produces(MediaType.TEXT_HTML)
     public Response open(@QueryParam("key") String key) {
+        // The page says what the link can do now: never from the browser's cache (Chromium kept a 410 page and showed
+        // "expired" again for a link replaced since), as Keycloak's own sign-in pages.
+        CacheControlUtil.noBackButtonCacheControlHeader(session);
         WelcomeLink.Check check = WelcomeLink.of(session).check(key);
         if (check.state() != WelcomeLink.State.FRESH) {
             refused(check, "link-opened");
@@ -66,6 +70,7 @@ public class WelcomeLinkResource implements RealmResourceProvider {
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     @Produces(MediaType.TEXT_HTML)
     public Response resend(@FormParam("key") String key) {
+        CacheControlUtil.noBackButtonCacheControlHeader(session);
         WelcomeLink links = WelcomeLink.of(session);
         WelcomeLink.Check check = links.check(key);
         switch (check.state()) {
