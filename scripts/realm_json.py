@@ -133,6 +133,7 @@ required_actions = [
     required_action("CONFIGURE_TOTP", "Configure OTP", 50),
     required_action("TERMS_AND_CONDITIONS", "Terms and Conditions", 60, enabled=False),
     required_action("VERIFY_PROFILE", "Verify Profile", 70),
+    required_action("webauthn-register-passwordless", "Webauthn Register Passwordless", 75),
     required_action("delete_credential", "Delete Credential", 80),
     required_action("idp_link", "Linking Identity Provider", 90),
     required_action("update_user_locale", "Update User Locale", 1000),
@@ -317,6 +318,59 @@ realm["identityProviders"] = [
          "issuer": "https://accounts.google.com",
      }},
 ]
+
+# Passkeys, on Keycloak's own WebAuthn passwordless mechanisms. The policy: what the merchant's browser is asked for
+# ("Use a passkey instead" on the create-password page, the account console) and what a passkey must prove at sign-in.
+# Resident key and user verification required: a passkey signs in alone, without an email or a password. Attestation
+# none: any authenticator (phone, laptop, security key, password manager) is accepted, none is identified. The RP name
+# is what the merchant's password manager shows; the RP ID stays empty so that it follows the hostname Keycloak is
+# reached at (changing the hostname later orphans every passkey: docs/DEPLOYING.md). "Passkeys" on: the sign-in page
+# (auth-username-password-form) offers them, autofill in the email field and a button.
+realm.update({
+    "webAuthnPolicyPasswordlessRpEntityName": "Merchant Support",
+    "webAuthnPolicyPasswordlessSignatureAlgorithms": ["ES256", "RS256"],
+    "webAuthnPolicyPasswordlessRpId": "",
+    "webAuthnPolicyPasswordlessAttestationConveyancePreference": "none",
+    "webAuthnPolicyPasswordlessAuthenticatorAttachment": "not specified",
+    "webAuthnPolicyPasswordlessResidentKey": "required",
+    "webAuthnPolicyPasswordlessUserVerificationRequirement": "required",
+    "webAuthnPolicyPasswordlessCreateTimeout": 0,
+    "webAuthnPolicyPasswordlessAvoidSameAuthenticatorRegister": False,
+    "webAuthnPolicyPasswordlessAcceptableAaguids": [],
+    "webAuthnPolicyPasswordlessExtraOrigins": [],
+    "webAuthnPolicyPasswordlessPasskeysEnabled": True,
+    "webAuthnPolicyPasswordlessMediation": "conditional",
+})
+
+# The sign-in flow, written out rather than left to Keycloak's built-in "browser" (whose content depends on the server's
+# features at import time): the SSO cookie, a provider asked by the help center (kc_idp_hint), then the sign-in page,
+# where email + password and passkeys are one step. A one-time code follows only for an account that has one and did
+# not sign in with a passkey (a passkey already proves both possession and the person).
+authentication_flows.extend([
+    {"alias": "merchant browser", "description": "Merchant Support sign-in: SSO cookie, a provider hint, or the sign-in page (email and password, or a passkey).",
+     "providerId": "basic-flow", "topLevel": True, "builtIn": False,
+     "authenticationExecutions": [
+         execution("auth-cookie", requirement="ALTERNATIVE", priority=10),
+         execution("identity-provider-redirector", requirement="ALTERNATIVE", priority=25),
+         execution(None, requirement="ALTERNATIVE", priority=30, flow_alias="merchant browser forms"),
+     ]},
+    {"alias": "merchant browser forms", "description": "The sign-in page, then a one-time code when the account has one.",
+     "providerId": "basic-flow", "topLevel": False, "builtIn": False,
+     "authenticationExecutions": [
+         execution("auth-username-password-form", priority=10),
+         execution(None, requirement="CONDITIONAL", priority=20, flow_alias="merchant browser conditional 2fa"),
+     ]},
+    {"alias": "merchant browser conditional 2fa", "description": "A one-time code, unless the merchant signed in with a passkey.",
+     "providerId": "basic-flow", "topLevel": False, "builtIn": False,
+     "authenticationExecutions": [
+         execution("conditional-user-configured", priority=10),
+         execution("conditional-credential", priority=20, config="merchant browser no passkey used"),
+         execution("auth-otp-form", requirement="ALTERNATIVE", priority=30),
+     ]},
+])
+authenticator_config.append(
+    {"alias": "merchant browser no passkey used", "config": {"credentials": "webauthn-passwordless", "included": "false"}})
+realm["browserFlow"] = "merchant browser"
 
 # Security headers of the realm's pages (sign-in, registration, the pack's pages). Keycloak 26.7.3 puts no nonce or
 # hash on keycloak.v2's inline scripts (import map, dark mode, session polling, password checks), so script-src needs

@@ -2,8 +2,8 @@
   keycloak.v2's sign-in page, rearranged for the merchant journey with keycloak.v2's own macros (fields, buttons,
   identity providers, passkeys): step 1 "Connect" of the journey; the two ways in for a new merchant, Google (once
   the realm has the provider) and "New on the merchant support center?", marked at the top; then email and
-  password with "Forgot my password?" for merchants who already have one. No autofocus: keyboard users meet the
-  two marked options first.
+  password with "Forgot my password?" for merchants who already have one, and "Sign in with a passkey". No
+  autofocus: keyboard users meet the two marked options first.
 -->
 <#import "template.ftl" as layout>
 <#import "field.ftl" as field>
@@ -56,6 +56,13 @@
             </#if>
           </div>
         </div>
-        <@passkeys.conditionalUIData />
+        <#if enableWebAuthnConditionalUI?has_content>
+            <#-- Keycloak's passkey sign-in (the passwordless policy's "passkeys" on): autofill in the email field where the
+                 browser offers it, and its button, which this heading introduces. -->
+            <section id="merchant-passkey-sign-in" class="merchant-passkey-sign-in" aria-labelledby="merchant-passkey-sign-in-title">
+                <h2 id="merchant-passkey-sign-in-title" class="merchant-choices__title merchant-choices__title--password">${msg("merchantSignInWithPasskey")}</h2>
+                <@passkeys.conditionalUIData />
+            </section>
+        </#if>
     </#if>
 </@layout.registrationLayout>

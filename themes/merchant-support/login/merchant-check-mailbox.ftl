@@ -12,6 +12,7 @@
                 <div class="${properties.kcAlertClass!} pf-m-warning"><p class="${properties.kcAlertTitleClass!}">${msg("merchantMailboxLimited")}</p></div>
             <#else>
                 <p id="merchant-mailbox-sent">${msg("merchantMailboxSent", merchantEmail!"")}</p>
+                <p id="merchant-mailbox-passkey">${msg("merchantMailboxPasskey")}</p>
                 <#if mailboxStatus == "resent">
                     <div class="${properties.kcAlertClass!} pf-m-success"><p class="${properties.kcAlertTitleClass!}">${msg("merchantMailboxResent")}</p></div>
                 </#if>

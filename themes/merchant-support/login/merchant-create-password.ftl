@@ -18,6 +18,16 @@
                 <@buttons.button id="kc-submit" name="login" label="merchantCreatePasswordSubmit"/>
             </@buttons.actionGroup>
         </form>
+        <#if passkeyOffered!false>
+            <#-- Keycloak's passwordless registration, on the pack's next page (merchant-create-passkey.ftl). -->
+            <form id="merchant-passkey-form" class="${properties.kcFormClass!} merchant-passkey-choice" action="${url.loginAction}" method="post">
+                <input type="hidden" name="passkey" value="start"/>
+                <p id="merchant-passkey-hint" class="merchant-passkey-choice__hint">${msg("merchantCreatePasswordPasskeyHint")}</p>
+                <@buttons.actionGroup>
+                    <@buttons.button id="merchant-use-passkey" label="merchantCreatePasswordUsePasskey" type="secondary"/>
+                </@buttons.actionGroup>
+            </form>
+        </#if>
         <@validator.templates/>
         <@validator.script field="password-new"/>
     </#if>

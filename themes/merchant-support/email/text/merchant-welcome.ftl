@@ -4,7 +4,8 @@ ${msg("merchantWelcomeGreeting", merchantName)}
 ${msg("merchantWelcomeBody")}
 
 ${msg("merchantWelcomeButton")}: ${link}
-
+<#if passkeyOffered!false>${msg("merchantWelcomePasskey")}
+</#if>
 ${msg("merchantWelcomeValidity", linkExpirationHours)}
 ${msg("merchantWelcomeIgnore")}
 

@@ -18,7 +18,7 @@ import org.openqa.selenium.chrome.ChromeDriver;
  * WebJar on the test classpath; {@code -Daxe.script=/path/to/axe.min.js} runs another build (a newer one from
  * npm, say) instead.
  */
-final class Axe {
+public final class Axe {
 
     private static final String WEBJAR = "META-INF/maven/org.webjars.npm/axe-core/pom.properties";
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -28,13 +28,13 @@ final class Axe {
     private Axe() {
     }
 
-    static synchronized String version() {
+    public static synchronized String version() {
         load();
         return version;
     }
 
     /** The serious and critical violations on the page as it is now, one line each; empty when none. */
-    static List<String> seriousViolations(ChromeDriver browser) {
+    public static List<String> seriousViolations(ChromeDriver browser) {
         load();
         if (!Boolean.TRUE.equals(browser.executeScript("return typeof window.axe === 'object'"))) {
             browser.executeScript(script);

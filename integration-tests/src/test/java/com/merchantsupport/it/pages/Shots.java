@@ -13,7 +13,7 @@ import org.openqa.selenium.chrome.ChromeDriver;
  * as NAME-LANG.png under target/screenshots/ (and docs/screenshots/ when refreshing, see {@link Screenshots}).
  * Other languages are visited and checked, not pictured.
  */
-final class Shots {
+public final class Shots {
 
     static final java.util.Set<String> PICTURED = java.util.Set.of("en", "fr");
 
@@ -56,7 +56,7 @@ final class Shots {
 
     /** Saves the page when the language is pictured; returns the file, or null. */
     @SuppressWarnings("unchecked")
-    static Path page(ChromeDriver browser, String name, String language) {
+    public static Path page(ChromeDriver browser, String name, String language) {
         if (!PICTURED.contains(language)) {
             return null;
         }

@@ -17,6 +17,7 @@ import org.keycloak.events.Details;
 import org.keycloak.events.Errors;
 import org.keycloak.events.EventBuilder;
 import org.keycloak.events.EventType;
+import org.keycloak.forms.login.LoginFormsProvider;
 import org.keycloak.models.ClientModel;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.ModelException;
@@ -24,6 +25,7 @@ import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserCredentialModel;
 import org.keycloak.models.UserModel;
 import org.keycloak.models.credential.PasswordCredentialModel;
+import org.keycloak.models.credential.WebAuthnCredentialModel;
 import org.keycloak.models.utils.FormMessage;
 import org.keycloak.policy.PasswordPolicyManagerProvider;
 import org.keycloak.policy.PolicyError;
@@ -44,7 +46,8 @@ import org.keycloak.sessions.RootAuthenticationSessionModel;
  * an admin forces), it speaks to a merchant who never had a password, names the account it is for, and is where
  * the welcome link takes effect: the POST (on Keycloak's own required-action endpoint, bound to the browser's
  * authentication session) spends the link, verifies the email, creates the password and completes the journey,
- * all in one transaction. Opening the link ({@link #open}) only shows this page.
+ * all in one transaction. "Use a passkey instead" ({@link PasskeyStep}) ends the same way, with a passkey made by
+ * Keycloak's passwordless registration in place of the password. Opening the link ({@link #open}) only shows this page.
  */
 public class CreatePasswordRequiredAction implements RequiredActionProvider {
 
@@ -54,6 +57,9 @@ public class CreatePasswordRequiredAction implements RequiredActionProvider {
     static final String FIELD_CONFIRM = "password-confirm";
     /** The welcome link this authentication session was opened with. */
     static final String LINK_NOTE = "merchant.welcome.link";
+    /** The {@code merchant_step} of the events that say how the merchant finished. */
+    static final String PASSWORD_CREATED = "password-created";
+    static final String PASSKEY_CREATED = "passkey-created";
 
     /**
      * A fresh link was opened: "Create your password" in this one response. In the browser that registered
@@ -167,10 +173,14 @@ public class CreatePasswordRequiredAction implements RequiredActionProvider {
         String key = context.getAuthenticationSession().getAuthNote(LINK_NOTE);
         WelcomeLink links = WelcomeLink.of(session);
         WelcomeLink.Check link = key == null ? null : links.check(key);
+        MultivaluedMap<String, String> form = context.getHttpRequest().getDecodedFormParameters();
+        PasskeyStep.Request passkey = PasskeyStep.request(form);
+        // The journey's own events, taken before Keycloak's passkey registration makes the request's event its own.
+        EventBuilder journey = context.getEvent().clone();
 
-        EventBuilder created = context.getEvent().clone().event(EventType.UPDATE_CREDENTIAL)
-                .detail(Details.CREDENTIAL_TYPE, PasswordCredentialModel.TYPE)
-                .detail(WelcomeMail.STEP_DETAIL, "password-created");
+        EventBuilder created = journey.clone().event(EventType.UPDATE_CREDENTIAL)
+                .detail(Details.CREDENTIAL_TYPE, passkey == PasskeyStep.Request.ANSWER ? WebAuthnCredentialModel.TYPE_PASSWORDLESS : PasswordCredentialModel.TYPE)
+                .detail(WelcomeMail.STEP_DETAIL, passkey == PasskeyStep.Request.ANSWER ? PASSKEY_CREATED : PASSWORD_CREATED);
         EventBuilder refused = created.clone().event(EventType.UPDATE_CREDENTIAL_ERROR);
 
         if (link != null && !usable(link, user)) {
@@ -183,7 +193,24 @@ public class CreatePasswordRequiredAction implements RequiredActionProvider {
             context.success();
             return;
         }
-        MultivaluedMap<String, String> form = context.getHttpRequest().getDecodedFormParameters();
+        switch (passkey) {
+            case START -> {
+                context.challenge(PasskeyStep.offered(context.getRealm())
+                        ? PasskeyStep.page(context, forms -> journeyAttributes(forms, user)) : page(context, List.of()));
+                return;
+            }
+            case BACK -> {
+                context.challenge(page(context, List.of()));
+                return;
+            }
+            case ANSWER -> {
+                createPasskey(context, links, link, journey, refused);
+                return;
+            }
+            case NONE -> {
+                // The password form.
+            }
+        }
         String password = form.getFirst(FIELD_PASSWORD);
         String confirmation = form.getFirst(FIELD_CONFIRM);
         if (password == null || password.isEmpty()) {
@@ -203,13 +230,7 @@ public class CreatePasswordRequiredAction implements RequiredActionProvider {
             context.challenge(page(context, List.of(new FormMessage(FIELD_PASSWORD, policy.getMessage(), policy.getParameters()))));
             return;
         }
-        if (link != null && !links.spend(link)) {
-            // Another request spent it a moment ago (a second browser, a double click): it won, this one changes nothing.
-            WelcomeLink.Check now = links.check(key);
-            WelcomeLink.Check shown = now.state() == WelcomeLink.State.FRESH
-                    ? new WelcomeLink.Check(WelcomeLink.State.USED, key, now.token(), now.user()) : now;
-            refused.detail(Details.REASON, "raced").error(shown.state().eventError());
-            context.challenge(LinkPages.of(session, shown));
+        if (!spend(context, links, link, refused)) {
             return;
         }
         try {
@@ -221,17 +242,66 @@ public class CreatePasswordRequiredAction implements RequiredActionProvider {
             context.challenge(page(context, List.of(new FormMessage(FIELD_PASSWORD, rejected.getMessage(), rejected.getParameters()))));
             return;
         }
+        completed(context, link, journey);
+        created.success();
+        journey.clone().event(EventType.UPDATE_PASSWORD).detail(WelcomeMail.STEP_DETAIL, PASSWORD_CREATED).success();
+        context.success();
+    }
+
+    /**
+     * The passkey's answer, the same rule as the password: nothing is spent for a closed or refused prompt (the
+     * password form again, with a sentence); otherwise the link is spent, then Keycloak checks the answer and stores
+     * the passkey, and a refusal undoes the spend with the rest of the transaction.
+     */
+    private static void createPasskey(RequiredActionContext context, WelcomeLink links, WelcomeLink.Check link,
+                                      EventBuilder journey, EventBuilder refused) {
+        List<FormMessage> notCreated = List.of(new FormMessage(null, PasskeyStep.NOT_CREATED));
+        if (!PasskeyStep.answered(context)) {
+            PasskeyStep.notCreated(context);
+            context.challenge(page(context, notCreated));
+            return;
+        }
+        if (!spend(context, links, link, refused)) {
+            return;
+        }
+        if (!PasskeyStep.register(context)) {
+            context.getSession().getTransactionManager().setRollbackOnly();
+            context.challenge(page(context, notCreated));
+            return;
+        }
+        completed(context, link, journey);
+        // Keycloak's UPDATE_CREDENTIAL for the passkey is sent when the action succeeds; it names the journey's step.
+        context.getEvent().detail(WelcomeMail.STEP_DETAIL, PASSKEY_CREATED);
+        context.success();
+    }
+
+    /**
+     * Spends the link (none when the action was added by hand): false when another request spent it a moment ago
+     * (a second browser, a double click), which won; this one changes nothing and shows "already used".
+     */
+    private static boolean spend(RequiredActionContext context, WelcomeLink links, WelcomeLink.Check link, EventBuilder refused) {
+        if (link == null || links.spend(link)) {
+            return true;
+        }
+        WelcomeLink.Check now = links.check(link.key());
+        WelcomeLink.Check shown = now.state() == WelcomeLink.State.FRESH
+                ? new WelcomeLink.Check(WelcomeLink.State.USED, link.key(), now.token(), now.user()) : now;
+        refused.detail(Details.REASON, "raced").error(shown.state().eventError());
+        context.challenge(LinkPages.raced(context.getSession(), shown));
+        return false;
+    }
+
+    /** What a password and a passkey both end with: the address proven by the link, the journey completed. */
+    private static void completed(RequiredActionContext context, WelcomeLink.Check link, EventBuilder journey) {
+        UserModel user = context.getUser();
         if (link != null) {
             // The link reached this mailbox and was used: the address is proven.
             user.setEmailVerified(true);
-            context.getEvent().clone().event(EventType.VERIFY_EMAIL).detail(Details.EMAIL, user.getEmail())
+            journey.clone().event(EventType.VERIFY_EMAIL).detail(Details.EMAIL, user.getEmail())
                     .detail(WelcomeMail.STEP_DETAIL, "link-used").success();
         }
         MerchantAccount.markCompleted(user);
-        created.success();
-        context.getEvent().clone().event(EventType.UPDATE_PASSWORD).detail(WelcomeMail.STEP_DETAIL, "password-created").success();
         context.getAuthenticationSession().removeAuthNote(LINK_NOTE);
-        context.success();
     }
 
     /** Fresh, and for the account this session is signing in. */
@@ -240,14 +310,18 @@ public class CreatePasswordRequiredAction implements RequiredActionProvider {
     }
 
     private static Response page(RequiredActionContext context, List<FormMessage> errors) {
-        UserModel user = context.getUser();
-        return context.form()
+        return journeyAttributes(context.form(), context.getUser())
                 .setErrors(errors.isEmpty() ? null : errors)
-                .setAttribute("journeyStep", "password")
+                .setAttribute("passkeyOffered", PasskeyStep.offered(context.getRealm()))
+                .createForm(TEMPLATE);
+    }
+
+    /** What both pages show: the journey's step and the account they are for. */
+    private static LoginFormsProvider journeyAttributes(LoginFormsProvider forms, UserModel user) {
+        return forms.setAttribute("journeyStep", "password")
                 .setAttribute("merchantName", WelcomeMail.displayName(user))
                 .setAttribute("merchantEmail", user.getEmail())
-                .setAttribute("username", user.getUsername())
-                .createForm(TEMPLATE);
+                .setAttribute("username", user.getUsername());
     }
 
     @Override

@@ -2,6 +2,7 @@ package com.merchantsupport.keycloak.welcome;
 
 import java.util.Locale;
 
+import com.merchantsupport.keycloak.journey.MerchantAccount;
 import jakarta.ws.rs.core.Response;
 import org.keycloak.forms.login.LoginFormsProvider;
 import org.keycloak.models.ClientModel;
@@ -21,7 +22,8 @@ final class LinkPages {
     /** What the page says; the link's states first, then the answers of "send me a new link". */
     enum Problem {
         DAMAGED(Response.Status.BAD_REQUEST), UNAVAILABLE(Response.Status.GONE), USED(Response.Status.GONE),
-        COMPLETE(Response.Status.GONE), REPLACED(Response.Status.GONE), EXPIRED(Response.Status.GONE),
+        USED_PASSKEY(Response.Status.GONE), COMPLETE(Response.Status.GONE), REPLACED(Response.Status.GONE),
+        EXPIRED(Response.Status.GONE),
         RESENT(Response.Status.OK), RESEND_LIMITED(Response.Status.TOO_MANY_REQUESTS),
         SEND_FAILED(Response.Status.SERVICE_UNAVAILABLE);
 
@@ -49,8 +51,25 @@ final class LinkPages {
 
     /** The page for a link that cannot create a password in its state; it offers a new link when one helps. */
     static Response of(KeycloakSession session, WelcomeLink.Check check) {
+        Problem problem = Problem.of(check.state());
+        if (problem == Problem.USED && !MerchantAccount.hasPassword(check.user())) {
+            // A used link made a password or a passkey: with no password, the merchant signs in with the passkey.
+            problem = Problem.USED_PASSKEY;
+        }
+        return of(session, check, problem);
+    }
+
+    /**
+     * A link another request spent a moment ago, while this one was posting: what that request made may not be
+     * visible to this one yet (it read the account before), so the page does not tell a password from a passkey.
+     */
+    static Response raced(KeycloakSession session, WelcomeLink.Check check) {
+        return of(session, check, Problem.of(check.state()));
+    }
+
+    private static Response of(KeycloakSession session, WelcomeLink.Check check, Problem problem) {
         String clientId = check.token() == null ? null : check.token().getIssuedFor();
-        return render(session, clientId, Problem.of(check.state()), check.state().offersNewLink() ? check.key() : null);
+        return render(session, clientId, problem, check.state().offersNewLink() ? check.key() : null);
     }
 
     static Response render(KeycloakSession session, String clientId, Problem problem, String resendKey) {
@@ -58,7 +77,7 @@ final class LinkPages {
         LoginFormsProvider form = session.getProvider(LoginFormsProvider.class)
                 .setAttribute("linkProblem", problem.name().toLowerCase(Locale.ROOT).replace('_', '-'))
                 .setAttribute("signInUrl", signInUrl(session, realm, clientId))
-                .setAttribute("journeyStep", problem == Problem.USED || problem == Problem.COMPLETE ? "welcome" : "mailbox");
+                .setAttribute("journeyStep", problem == Problem.USED || problem == Problem.USED_PASSKEY || problem == Problem.COMPLETE ? "welcome" : "mailbox");
         if (resendKey != null) {
             form.setAttribute("resendUrl", WelcomeLink.of(session).resendUrl());
             form.setAttribute("resendKey", resendKey);

@@ -41,6 +41,8 @@ public final class WelcomeMail {
         attributes.put("merchantName", displayName(user));
         attributes.put("linkExpirationHours", Math.max(1, settings.linkLifespanSeconds() / 3600));
         attributes.put("linkExpirationMinutes", settings.linkLifespanSeconds() / 60);
+        // "...or a passkey": said only while the realm offers passkeys on the page the link opens.
+        attributes.put("passkeyOffered", PasskeyStep.offered(realm));
 
         EventBuilder sent = event.clone().event(EventType.SEND_VERIFY_EMAIL).user(user)
                 .detail(Details.EMAIL, user.getEmail()).detail(STEP_DETAIL, step);
