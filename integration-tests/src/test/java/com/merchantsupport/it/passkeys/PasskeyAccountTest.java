@@ -30,6 +30,7 @@ import jakarta.mail.internet.MimeMessage;
 import org.junit.jupiter.api.Test;
 import org.keycloak.representations.idm.CredentialRepresentation;
 import org.keycloak.representations.idm.EventRepresentation;
+import org.keycloak.representations.idm.RequiredActionProviderRepresentation;
 import org.keycloak.representations.idm.UserRepresentation;
 import org.keycloak.testframework.annotations.InjectRealm;
 import org.keycloak.testframework.annotations.KeycloakIntegrationTest;
@@ -86,6 +87,35 @@ class PasskeyAccountTest {
         assertTrue(again.text().contains("Your passkey is already created"), again.text());
         assertNull(again.page().selectFirst("#merchant-create-password-form"), "no password form");
         assertEquals("used-passkey", again.page().selectFirst("#merchant-link-problem").attr("data-problem"));
+    }
+
+    @Test
+    void inTheBrowserThatRegisteredThePasskeyAnswersTheHelpCentersOwnSignIn() throws Exception {
+        String email = Accounts.newEmail("passkey-same-browser");
+        ChromeDriver laptop = Chromium.start();
+        try {
+            Passkeys.authenticator(laptop, true);
+            laptop.get(Pages.signIn("state=same-browser").toString());
+            Passkeys.until(laptop, ExpectedConditions.elementToBeClickable(By.cssSelector("#kc-registration a"))).click();
+            Passkeys.until(laptop, ExpectedConditions.visibilityOfElementLocated(By.id("email")));
+            laptop.findElement(By.id("name")).sendKeys("Same Browser");
+            laptop.findElement(By.id("email")).sendKeys(email);
+            // The self-hosted captcha solves by itself; "Connect" waits for it.
+            Passkeys.until(laptop, d -> "verified".equals(d.findElement(By.id("merchant-captcha")).getAttribute("data-captcha-state")));
+            laptop.findElement(By.id("kc-submit")).click();
+            Passkeys.until(laptop, ExpectedConditions.visibilityOfElementLocated(By.id("merchant-mailbox")));
+
+            laptop.get(Mails.welcomeLink(mailTo(email, 1)));
+            Passkeys.until(laptop, ExpectedConditions.visibilityOfElementLocated(By.id("merchant-use-passkey")));
+            Passkeys.usePasskeyInstead(laptop);
+            Passkeys.createPasskey(laptop);
+            // The help center's original request, answered: its callback with a code and its own state.
+            String callback = Passkeys.until(laptop, d -> d.getCurrentUrl().startsWith(MerchantRealm.HELP_CENTER_REDIRECT_URI) ? d.getCurrentUrl() : null);
+            assertTrue(callback.contains("state=same-browser") && callback.contains("code="), callback);
+        } finally {
+            laptop.quit();
+        }
+        assertEquals(List.of("webauthn-passwordless"), credentialTypes(Accounts.one(realm, email)));
     }
 
     @Test
@@ -182,6 +212,8 @@ class PasskeyAccountTest {
             Passkeys.until(phone, ExpectedConditions.visibilityOfElementLocated(By.id("merchant-create-password-form")));
             assertTrue(phone.findElement(By.cssSelector(".pf-v5-c-alert")).getText().contains("No passkey was created"));
             assertEquals(List.of(), credentialTypes(Accounts.one(realm, email)), "nothing stored");
+            assertTrue(events(Accounts.one(realm, email), "UPDATE_CREDENTIAL_ERROR").stream()
+                    .anyMatch(e -> "webauthn-passwordless".equals(e.getDetails().get("credential_type"))), "the refusal is an event");
 
             // The link was not spent: the same page makes the passkey once the device verifies its user.
             phone.executeCdpCommand("WebAuthn.setResponseOverrideBits", Map.of("authenticatorId", device.getId(), "isBadUV", false));
@@ -192,6 +224,30 @@ class PasskeyAccountTest {
             phone.quit();
         }
         assertEquals(List.of("webauthn-passwordless"), credentialTypes(Accounts.one(realm, email)));
+    }
+
+    @Test
+    void turningKeycloaksPasswordlessRegistrationOffTakesThePasskeyOffThePageAndTheEmail() throws Exception {
+        RequiredActionProviderRepresentation registration = realm.admin().flows().getRequiredAction("webauthn-register-passwordless");
+        assertTrue(registration.isEnabled(), "enabled by the realm JSON");
+        registration.setEnabled(false);
+        realm.admin().flows().updateRequiredAction(registration.getAlias(), registration);
+        try {
+            String email = Accounts.newEmail("passkey-off");
+            String link = register("No Passkey", email);
+            assertTrue(!Mails.text(mailTo(email, 1)).contains("passkey"), "the email does not mention passkeys");
+            FormBrowser phone = new FormBrowser().open(link);
+            assertTrue(phone.page().selectFirst("#merchant-create-password-form") != null, phone.text());
+            assertNull(phone.page().selectFirst("#merchant-passkey-form"), "no passkey offered");
+            // A "Use a passkey instead" posted anyway gets the password form.
+            FormBrowser forged = new FormBrowser().open(link);
+            forged.post(forged.page().selectFirst("#merchant-create-password-form").absUrl("action"), Map.of("passkey", "start"));
+            assertTrue(forged.page().selectFirst("#merchant-create-password-form") != null, forged.text());
+            assertNull(forged.page().selectFirst("#registerWebAuthn"), "no passkey page");
+        } finally {
+            registration.setEnabled(true);
+            realm.admin().flows().updateRequiredAction(registration.getAlias(), registration);
+        }
     }
 
     /** Registered without JavaScript; the welcome email's link. */
