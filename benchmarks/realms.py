@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Writes the realms the benchmark server imports (benchmarks/run.sh), into the folder given as argument:
 
-- merchant-support: the pack's realm JSON as deployers import it, with one change: ALTCHA difficulty 1000
-  instead of 100000. The server's work per challenge and per solution does not depend on it (one hash);
+- merchant-support: the pack's realm JSON as deployers import it, with two changes: the per-network-address
+  and realm-wide limits raised (all load comes from loopback), and ALTCHA difficulty 1000 instead of 100000. The server's work per challenge and per solution does not depend on it (one hash);
   only the client's does, and the load generator solves thousands of challenges on the same 2 cores.
 - merchant-support-scale: the same realm under another name, for the "already used" check at 1,000 and
   100,000 accounts (its own accounts only).
@@ -23,6 +23,11 @@ import sys
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 PACK = json.loads((ROOT / "realm-export" / "merchant-support-realm.json").read_text(encoding="utf-8"))
 ALTCHA_MAX_NUMBER = "1000"
+# Every simulated merchant signs up from loopback: the per-network-address and realm-wide limits (issue #16) are
+# raised in this copy, as in the tests' copy; the per-email limits keep the shipped values.
+RAISED_LIMITS = {key: "1000000" for key in (
+    "addressSignUpsPer10Minutes", "addressEmailsPerHour", "realmEmailsPerHour", "captchaClimbAfterSignUps",
+    "addressResetsPerHour")}
 
 SHARED_SETTINGS = [
     "enabled", "sslRequired", "registrationAllowed", "registrationEmailAsUsername", "loginWithEmailAllowed",
@@ -41,8 +46,12 @@ def pack_realm(name, bulk=False):
         # 100,000 accounts arrive through the admin partial import: no admin event per account.
         realm["adminEventsEnabled"] = False
     for config in realm.get("authenticatorConfig", []):
-        if "altcha.max.number" in config.get("config", {}):
-            config["config"]["altcha.max.number"] = ALTCHA_MAX_NUMBER
+        values = config.get("config", {})
+        if "altcha.max.number" in values:
+            values["altcha.max.number"] = ALTCHA_MAX_NUMBER
+        for key, value in RAISED_LIMITS.items():
+            if key in values:
+                values[key] = value
     return realm
 
 

@@ -9,7 +9,7 @@
             <#if mailboxStatus == "failed">
                 <div class="${properties.kcAlertClass!} pf-m-danger"><p class="${properties.kcAlertTitleClass!}">${msg("merchantMailboxSendFailed")}</p></div>
             <#elseif mailboxStatus == "limited">
-                <div class="${properties.kcAlertClass!} pf-m-warning"><p class="${properties.kcAlertTitleClass!}">${msg("merchantMailboxLimited")}</p></div>
+                <div class="${properties.kcAlertClass!} pf-m-warning"><p class="${properties.kcAlertTitleClass!}">${msg("merchantMailboxLimited")}</p><#if retryAfterMinutes??><p id="merchant-mailbox-wait">${msg("merchantMailboxLimitedWait", retryAfterMinutes)}</p></#if></div>
             <#else>
                 <p id="merchant-mailbox-sent">${msg("merchantMailboxSent", merchantEmail!"")}</p>
                 <p id="merchant-mailbox-passkey">${msg("merchantMailboxPasskey")}</p>

@@ -71,7 +71,7 @@ public final class KeycloakNode implements AutoCloseable {
             KeycloakDistribution distribution = KeycloakDistribution.unpackWithPack();
             Path imports = distribution.home().resolve("data/import");
             Files.createDirectories(imports);
-            Files.copy(Path.of(System.getProperty("realm.json")), imports.resolve("merchant-support-realm.json"),
+            Files.copy(Path.of(System.getProperty("test.realm.json")), imports.resolve("merchant-support-realm.json"),
                     StandardCopyOption.REPLACE_EXISTING);
             KeycloakDistribution.Run build = distribution.kc(Map.of(), "build", "--db=postgres", "--health-enabled=true",
                     "--metrics-enabled=true");

@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Optional;
 
 import org.keycloak.common.util.Time;
+import com.merchantsupport.keycloak.limits.JourneyLimits;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 
@@ -56,10 +57,14 @@ public final class AltchaCaptchaProvider implements CaptchaProvider {
                         .putIfAbsent(REPLAY_KEY_PREFIX + realm.getId() + ":" + signature, lifespan));
     }
 
-    /** A new challenge for the realm in context, or empty when the realm has no HS512 key to sign it. */
+    /**
+     * A new challenge for the realm in context, or empty when the realm has no HS512 key to sign it. Harder while the
+     * request's network address is busy signing up or resetting passwords ({@link JourneyLimits#captchaMaxNumber}).
+     */
     static Optional<Map<String, Object>> issue(KeycloakSession session, CaptchaSettings settings) {
         RealmModel realm = session.getContext().getRealm();
+        long maxNumber = JourneyLimits.of(session).captchaMaxNumber(settings.altchaMaxNumber(), CaptchaSettings.MAX_ALTCHA_MAX_NUMBER);
         return AltchaKeys.signingKey(session, realm).map(key -> AltchaChallenges.create(key, realm.getName(),
-                settings.altchaMaxNumber(), Time.currentTime() + settings.altchaExpirySeconds()));
+                maxNumber, Time.currentTime() + settings.altchaExpirySeconds()));
     }
 }

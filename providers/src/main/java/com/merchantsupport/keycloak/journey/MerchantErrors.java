@@ -6,7 +6,9 @@ package com.merchantsupport.keycloak.journey;
  */
 public final class MerchantErrors {
 
-    /** A send limit (per account) refused an email. */
+    /** A per-address or realm-wide limit refused a sign-up or a password reset (the reason detail says which). */
+    public static final String RATE_LIMITED = "merchant_rate_limited";
+    /** A send limit (per email address, per network address, realm-wide) refused an email. */
     public static final String TOO_MANY_EMAILS = "too_many_emails";
     /** The mail server refused or did not answer; the account is kept. */
     public static final String EMAIL_SEND_FAILED = "email_send_failed";
@@ -23,7 +25,6 @@ public final class MerchantErrors {
     public static final String PROVIDER_EMAIL_MISSING = "merchant_provider_email_missing";
 
     /** Event details the pack adds: which step an event belongs to, and why a send was refused. */
-    public static final String REASON_RESEND_LIMIT = "resend_limit";
     public static final String REASON_SMTP = "smtp";
 
     private MerchantErrors() {

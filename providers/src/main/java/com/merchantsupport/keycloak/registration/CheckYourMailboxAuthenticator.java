@@ -5,8 +5,10 @@ import java.util.List;
 import com.merchantsupport.keycloak.journey.FlowSettings;
 import com.merchantsupport.keycloak.journey.MerchantAccount;
 import com.merchantsupport.keycloak.journey.MerchantErrors;
-import com.merchantsupport.keycloak.journey.SendLimit;
 import com.merchantsupport.keycloak.journey.StatelessProviderFactory;
+import com.merchantsupport.keycloak.limits.JourneyLimits;
+import com.merchantsupport.keycloak.limits.LimitSettings;
+import com.merchantsupport.keycloak.limits.TryLaterPage;
 import com.merchantsupport.keycloak.welcome.WelcomeLink;
 import com.merchantsupport.keycloak.welcome.WelcomeMail;
 import com.merchantsupport.keycloak.welcome.WelcomeSettings;
@@ -50,10 +52,18 @@ public class CheckYourMailboxAuthenticator implements Authenticator {
     @Override
     public void authenticate(AuthenticationFlowContext context) {
         AuthenticationSessionModel authSession = context.getAuthenticationSession();
+        String limited = authSession.getAuthNote(RegistrationNotes.LIMITED);
+        if (limited != null) {
+            // The form refused the sign-up for a limit and made nothing; "back to the form" is the restart action.
+            JourneyLimits.Verdict verdict = RegistrationNotes.limited(limited);
+            rateLimitedEvent(context, verdict, "sign-up", EventType.REGISTER).error(MerchantErrors.RATE_LIMITED);
+            context.challenge(TryLaterPage.render(context.form().setAttribute("tryLaterRestart", true), verdict, "connect"));
+            return;
+        }
         String shown = authSession.getAuthNote(RegistrationNotes.MAILBOX_SHOWN);
         if (shown != null) {
             // The page again (a reload, "continue" after "page has expired", an unknown action): as it was, nothing sent.
-            context.challenge(mailbox(context, MailboxStatus.valueOf(shown)));
+            context.challenge(mailbox(context, Shown.parse(shown)));
             return;
         }
         UserModel created = user(context, authSession.getAuthNote(RegistrationNotes.NEW_ACCOUNT));
@@ -77,8 +87,8 @@ public class CheckYourMailboxAuthenticator implements Authenticator {
             // Registered before but never created a password: not "already used", just a new email.
             context.challenge(mailbox(context, shown(authSession, sendWelcome(context, existing, "welcome-email-resent", MailboxStatus.SENT))));
         } else if (mode == AlreadyUsedMode.PRIVATE) {
-            warnOwner(context, existing);
-            context.challenge(mailbox(context, shown(authSession, MailboxStatus.SENT)));
+            // The same limits, page and status as a new address: only the email differs.
+            context.challenge(mailbox(context, shown(authSession, warnOwner(context, existing, MailboxStatus.SENT))));
         } else {
             // "Forgot my password" and "Sign in" open with the address filled in.
             authSession.setClientNote(OIDCLoginProtocol.LOGIN_HINT_PARAM, existing.getEmail());
@@ -114,62 +124,93 @@ public class CheckYourMailboxAuthenticator implements Authenticator {
         if (MerchantAccount.isUnfinished(account)) {
             context.challenge(mailbox(context, sendWelcome(context, account, "welcome-email-resent", MailboxStatus.RESENT)));
         } else if (AlreadyUsedMode.from(settings(context).get(ALREADY_USED_MODE, null)) == AlreadyUsedMode.PRIVATE) {
-            // Private mode: behave as for a new address; the owner is warned again, within limits.
-            context.challenge(mailbox(context, warnOwner(context, account) ? MailboxStatus.RESENT : MailboxStatus.LIMITED));
+            // Private mode: behave as for a new address; the owner is warned again, within the same limits.
+            context.challenge(mailbox(context, warnOwner(context, account, MailboxStatus.RESENT)));
         } else {
             authenticate(context);
         }
     }
 
-    private MailboxStatus sendWelcome(AuthenticationFlowContext context, UserModel user, String step, MailboxStatus ok) {
-        RealmModel realm = context.getRealm();
-        SendLimit limit = WelcomeSettings.from(settings(context)).resendLimit();
-        SendLimit.Permit permit = limit.tryAcquire(context.getSession(), realm.getId(), user.getId());
-        if (permit == null) {
-            context.getEvent().clone().event(EventType.SEND_VERIFY_EMAIL).user(user)
-                    .detail(WelcomeMail.STEP_DETAIL, step).detail(Details.REASON, MerchantErrors.REASON_RESEND_LIMIT).error(MerchantErrors.TOO_MANY_EMAILS);
-            return MailboxStatus.LIMITED;
+    /** What the page says, and for a limit how long to wait. */
+    record Shown(MailboxStatus status, JourneyLimits.Verdict limit) {
+
+        static Shown of(MailboxStatus status) {
+            return new Shown(status, null);
+        }
+
+        String note() {
+            return limit == null ? status.name() : RegistrationNotes.limited(limit);
+        }
+
+        static Shown parse(String note) {
+            return note.indexOf(':') < 0 ? of(MailboxStatus.valueOf(note)) : new Shown(MailboxStatus.LIMITED, RegistrationNotes.limited(note));
+        }
+    }
+
+    private Shown sendWelcome(AuthenticationFlowContext context, UserModel user, String step, MailboxStatus ok) {
+        JourneyLimits.Verdict verdict = JourneyLimits.of(context.getSession()).journeyEmail(user.getEmail());
+        if (!verdict.allowed()) {
+            rateLimitedEvent(context, verdict, step, EventType.SEND_VERIFY_EMAIL).user(user).error(MerchantErrors.TOO_MANY_EMAILS);
+            return new Shown(MailboxStatus.LIMITED, verdict);
         }
         WelcomeMail.Outcome outcome = WelcomeLink.of(context.getSession())
                 .send(user, context.getAuthenticationSession(), context.getEvent(), step);
         if (outcome == WelcomeMail.Outcome.SENT) {
-            return ok;
+            return Shown.of(ok);
         }
-        permit.giveBack();
-        return MailboxStatus.FAILED;
+        verdict.giveBack();
+        return Shown.of(MailboxStatus.FAILED);
     }
 
     /** Remembers what the page said, so that showing it again sends nothing; a failed send is tried again. */
-    private static MailboxStatus shown(AuthenticationSessionModel authSession, MailboxStatus status) {
-        if (status != MailboxStatus.FAILED) {
-            authSession.setAuthNote(RegistrationNotes.MAILBOX_SHOWN, status.name());
+    private static Shown shown(AuthenticationSessionModel authSession, Shown shown) {
+        if (shown.status() != MailboxStatus.FAILED) {
+            authSession.setAuthNote(RegistrationNotes.MAILBOX_SHOWN, shown.note());
         }
-        return status;
+        return shown;
     }
 
-    /** Private mode: tell the owner, at most a few times an hour per address. */
-    private boolean warnOwner(AuthenticationFlowContext context, UserModel owner) {
-        int perHour = settings(context).getInt(TRIED_PER_HOUR, 3, 1, 100);
-        SendLimit.Permit permit = new SendLimit("someone-tried", 1, perHour)
-                .tryAcquire(context.getSession(), context.getRealm().getId(), owner.getId());
-        if (permit == null) {
-            return false;
+    /**
+     * Private mode: tell the owner, under exactly the limits a new address's welcome email has (so the page cannot
+     * tell them apart); the "someone tried" cap may then keep the email itself from going out, silently.
+     */
+    private Shown warnOwner(AuthenticationFlowContext context, UserModel owner, MailboxStatus ok) {
+        JourneyLimits.Verdict verdict = JourneyLimits.of(context.getSession()).journeyEmail(owner.getEmail());
+        if (!verdict.allowed()) {
+            rateLimitedEvent(context, verdict, "someone-tried", EventType.REGISTER).user(owner).error(MerchantErrors.TOO_MANY_EMAILS);
+            return new Shown(MailboxStatus.LIMITED, verdict);
+        }
+        if (!JourneyLimits.of(context.getSession()).ownerWarning(owner.getId(), settings(context).getInt(TRIED_PER_HOUR, 3, 1, 100))) {
+            return Shown.of(ok);
         }
         String signInUrl = Urls.realmLoginPage(context.getUriInfo().getBaseUri(), context.getRealm().getName()).toString();
         if (SomeoneTriedMail.send(context.getSession(), context.getRealm(), owner, signInUrl)) {
-            return true;
+            return Shown.of(ok);
         }
-        permit.giveBack();
-        return false;
+        verdict.giveBack();
+        return Shown.of(MailboxStatus.FAILED);
     }
 
-    private Response mailbox(AuthenticationFlowContext context, MailboxStatus status) {
-        return context.form()
+    /** A refusal by a limit, as an event admins filter on ({@code reason}: which limit). */
+    private static org.keycloak.events.EventBuilder rateLimitedEvent(AuthenticationFlowContext context, JourneyLimits.Verdict verdict,
+                                                                     String step, EventType type) {
+        return context.getEvent().clone().event(type)
+                .detail(WelcomeMail.STEP_DETAIL, step).detail(Details.REASON, verdict.refusedBy().id());
+    }
+
+    private Response mailbox(AuthenticationFlowContext context, Shown shown) {
+        var form = context.form()
                 .setAttribute("journeyStep", "mailbox")
                 .setAttribute("merchantEmail", context.getAuthenticationSession().getAuthNote(RegistrationNotes.EMAIL))
-                .setAttribute("mailboxStatus", status.name().toLowerCase(java.util.Locale.ROOT))
-                .setAttribute("linkExpirationHours", Math.max(1, WelcomeSettings.from(settings(context)).linkLifespanSeconds() / 3600))
-                .createForm(MAILBOX_TEMPLATE);
+                .setAttribute("mailboxStatus", shown.status().name().toLowerCase(java.util.Locale.ROOT))
+                .setAttribute("linkExpirationHours", Math.max(1, WelcomeSettings.from(settings(context)).linkLifespanSeconds() / 3600));
+        if (shown.limit() == null) {
+            return form.createForm(MAILBOX_TEMPLATE);
+        }
+        // Refused by a limit: still the mailbox page (the email sent before is on its way), with how long to wait.
+        Response page = form.setAttribute("retryAfterMinutes", shown.limit().retryAfterMinutes())
+                .setStatus(Response.Status.TOO_MANY_REQUESTS).createForm(MAILBOX_TEMPLATE);
+        return Response.fromResponse(page).header(jakarta.ws.rs.core.HttpHeaders.RETRY_AFTER, Math.max(1, shown.limit().retryAfterSeconds())).build();
     }
 
     private static FlowSettings settings(AuthenticationFlowContext context) {
@@ -241,7 +282,7 @@ public class CheckYourMailboxAuthenticator implements Authenticator {
 
         @Override
         public List<ProviderConfigProperty> getConfigProperties() {
-            return ProviderConfigurationBuilder.create()
+            List<ProviderConfigProperty> properties = new java.util.ArrayList<>(ProviderConfigurationBuilder.create()
                     .property().name(ALREADY_USED_MODE).label("Email already used")
                     .type(ProviderConfigProperty.LIST_TYPE).options(AlreadyUsedMode.REVEAL.id(), AlreadyUsedMode.PRIVATE.id())
                     .defaultValue(AlreadyUsedMode.REVEAL.id())
@@ -254,19 +295,15 @@ public class CheckYourMailboxAuthenticator implements Authenticator {
                     .helpText("How long the link in 'Welcome to Merchant Support' lets the merchant create a password "
                             + "(300 to 2592000). The email tells the merchant this duration. An expired link offers a new one.")
                     .add()
-                    .property().name(WelcomeSettings.RESEND_PER_MINUTE).label("Welcome emails per minute")
-                    .type(ProviderConfigProperty.INTEGER_TYPE).defaultValue(Integer.toString(WelcomeSettings.DEFAULT_RESEND_PER_MINUTE))
-                    .helpText("At most this many welcome emails (first one and resends) per account within a minute.")
-                    .add()
-                    .property().name(WelcomeSettings.RESEND_PER_HOUR).label("Welcome emails per hour")
-                    .type(ProviderConfigProperty.INTEGER_TYPE).defaultValue(Integer.toString(WelcomeSettings.DEFAULT_RESEND_PER_HOUR))
-                    .helpText("At most this many welcome emails per account within an hour; past it the merchant is asked to wait.")
-                    .add()
                     .property().name(TRIED_PER_HOUR).label("'Someone tried to register' emails per hour")
                     .type(ProviderConfigProperty.INTEGER_TYPE).defaultValue("3")
-                    .helpText("Private mode only: at most this many warnings per address within an hour.")
+                    .helpText("Private mode only: at most this many 'someone tried to register' emails to one account "
+                            + "within an hour. Past it the page still says an email was sent (so it looks like a new "
+                            + "address) but none goes out.")
                     .add()
-                    .build();
+                    .build());
+            properties.addAll(LimitSettings.configProperties());
+            return properties;
         }
 
         @Override

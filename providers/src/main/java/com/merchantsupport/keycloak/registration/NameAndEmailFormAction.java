@@ -5,6 +5,7 @@ import java.util.Locale;
 
 import com.merchantsupport.keycloak.journey.MerchantAccount;
 import com.merchantsupport.keycloak.journey.StatelessProviderFactory;
+import com.merchantsupport.keycloak.limits.JourneyLimits;
 import com.merchantsupport.keycloak.welcome.WelcomeLink;
 import jakarta.ws.rs.core.MultivaluedHashMap;
 import jakarta.ws.rs.core.MultivaluedMap;
@@ -59,32 +60,31 @@ public class NameAndEmailFormAction implements FormAction {
         AuthenticationSessionModel authSession = context.getAuthenticationSession();
         authSession.removeAuthNote(RegistrationNotes.EXISTING_ACCOUNT);
         authSession.removeAuthNote(RegistrationNotes.MAILBOX_SHOWN);
+        authSession.removeAuthNote(RegistrationNotes.LIMITED);
         authSession.setAuthNote(RegistrationNotes.EMAIL, email);
+
+        // The whole form is checked before the address is looked up, so a bad name gets the same form error
+        // whether or not the address has an account (the only difference would tell who has one).
+        try {
+            profile(context, formData).validate();
+        } catch (ValidationException invalid) {
+            List<FormMessage> others = Validation.getFormErrorsFromValidation(invalid.getErrors().stream()
+                    .filter(error -> !ALREADY_TAKEN.contains(error.getMessage())).toList());
+            if (!others.isEmpty()) {
+                refuse(context, formData, others);
+                return;
+            }
+        }
         UserModel existing = context.getSession().users().getUserByEmail(context.getRealm(), email);
         if (existing != null) {
             // Not a form error: the next step shows the merchant what to do with the existing account.
             authSession.setAuthNote(RegistrationNotes.EXISTING_ACCOUNT, existing.getId());
-            context.success();
-            return;
-        }
-
-        try {
-            profile(context, formData).validate();
-        } catch (ValidationException invalid) {
-            if (invalid.hasError(Messages.EMAIL_EXISTS, Messages.USERNAME_EXISTS)) {
-                // Taken a moment ago by a concurrent registration: the same as "already used".
-                UserModel taken = context.getSession().users().getUserByEmail(context.getRealm(), email);
-                if (taken != null) {
-                    authSession.setAuthNote(RegistrationNotes.EXISTING_ACCOUNT, taken.getId());
-                    context.success();
-                    return;
-                }
-            }
-            refuse(context, formData, Validation.getFormErrorsFromValidation(invalid.getErrors()));
-            return;
         }
         context.success();
     }
+
+    /** The user profile's answers for an address or username that has an account: "already used", not an error. */
+    private static final java.util.Set<String> ALREADY_TAKEN = java.util.Set.of(Messages.EMAIL_EXISTS, Messages.USERNAME_EXISTS);
 
     private static void refuse(ValidationContext context, MultivaluedMap<String, String> formData, List<FormMessage> errors) {
         context.getEvent().detail(Details.REASON, NameAndEmailRules.reason(errors));
@@ -95,6 +95,13 @@ public class NameAndEmailFormAction implements FormAction {
     @Override
     public void success(FormContext context) {
         AuthenticationSessionModel authSession = context.getAuthenticationSession();
+        // Counted for new and existing addresses alike; a refusal makes nothing, the next step answers 429.
+        JourneyLimits.Verdict signUp = JourneyLimits.of(context.getSession()).signUp();
+        if (!signUp.allowed()) {
+            authSession.removeAuthNote(RegistrationNotes.EXISTING_ACCOUNT);
+            authSession.setAuthNote(RegistrationNotes.LIMITED, RegistrationNotes.limited(signUp));
+            return;
+        }
         if (authSession.getAuthNote(RegistrationNotes.EXISTING_ACCOUNT) != null) {
             return;
         }

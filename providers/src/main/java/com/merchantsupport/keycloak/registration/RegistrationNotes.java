@@ -1,5 +1,8 @@
 package com.merchantsupport.keycloak.registration;
 
+import com.merchantsupport.keycloak.limits.JourneyLimits;
+import com.merchantsupport.keycloak.limits.LimitReason;
+
 /** Authentication-session notes passed from the form to the "check your mailbox" step. */
 final class RegistrationNotes {
 
@@ -11,6 +14,22 @@ final class RegistrationNotes {
     static final String EMAIL = "merchant.registration.email";
     /** What the "check your mailbox" page said once its email went out: showing it again sends nothing. */
     static final String MAILBOX_SHOWN = "merchant.registration.mailbox-shown";
+
+    /** A limit refused the sign-up: "reason:seconds", for the next step's 429 page. */
+    static final String LIMITED = "merchant.registration.limited";
+
+    static String limited(JourneyLimits.Verdict verdict) {
+        return verdict.refusedBy().name() + ":" + verdict.retryAfterSeconds();
+    }
+
+    static JourneyLimits.Verdict limited(String note) {
+        int colon = note.indexOf(':');
+        try {
+            return new JourneyLimits.Verdict(null, LimitReason.valueOf(note.substring(0, colon)), Long.parseLong(note.substring(colon + 1)));
+        } catch (RuntimeException damaged) {
+            return new JourneyLimits.Verdict(null, LimitReason.ADDRESS_SIGN_UPS, 600);
+        }
+    }
 
     private RegistrationNotes() {
     }

@@ -3,6 +3,9 @@ package com.merchantsupport.keycloak.store;
 import java.util.List;
 
 import com.merchantsupport.keycloak.journey.StatelessProviderFactory;
+import com.merchantsupport.keycloak.limits.ExpiredCountsCleanup;
+import com.merchantsupport.keycloak.limits.RateCountRecord;
+import com.merchantsupport.keycloak.limits.RateCounter;
 import com.merchantsupport.keycloak.welcome.WelcomeLink;
 import com.merchantsupport.keycloak.welcome.WelcomeLinkRecord;
 import org.keycloak.connections.jpa.entityprovider.JpaEntityProvider;
@@ -24,7 +27,7 @@ public class MerchantTables implements JpaEntityProvider {
 
     @Override
     public List<Class<?>> getEntities() {
-        return List.of(WelcomeLinkRecord.class);
+        return List.of(WelcomeLinkRecord.class, RateCountRecord.class);
     }
 
     @Override
@@ -55,7 +58,7 @@ public class MerchantTables implements JpaEntityProvider {
             return INSTANCE;
         }
 
-        /** A removed account's rows go with it; a removed realm's accounts go without an event each. */
+        /** A removed account's rows go with it; a removed realm's accounts go without an event each. Old counts are swept. */
         @Override
         public void postInit(KeycloakSessionFactory factory) {
             factory.register(event -> {
@@ -63,8 +66,10 @@ public class MerchantTables implements JpaEntityProvider {
                     WelcomeLink.forget(removed.getKeycloakSession(), removed.getUser().getId());
                 } else if (event instanceof RealmModel.RealmRemovedEvent removed) {
                     WelcomeLink.forgetRealm(removed.getKeycloakSession(), removed.getRealm().getId());
+                    RateCounter.forgetRealm(removed.getKeycloakSession(), removed.getRealm().getId());
                 }
             });
+            ExpiredCountsCleanup.schedule(factory);
         }
     }
 }

@@ -3,7 +3,7 @@ package com.merchantsupport.keycloak.welcome;
 import java.util.Locale;
 
 import com.merchantsupport.keycloak.journey.MerchantErrors;
-import com.merchantsupport.keycloak.journey.SendLimit;
+import com.merchantsupport.keycloak.limits.JourneyLimits;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.FormParam;
 import jakarta.ws.rs.GET;
@@ -88,10 +88,11 @@ public class WelcomeLinkResource implements RealmResourceProvider {
         }
         RealmModel realm = session.getContext().getRealm();
         String clientId = check.token().getIssuedFor();
-        SendLimit.Permit permit = WelcomeSettings.of(realm).resendLimit().tryAcquire(session, realm.getId(), check.user().getId());
-        if (permit == null) {
-            event("welcome-email-resent").user(check.user()).detail(Details.REASON, MerchantErrors.REASON_RESEND_LIMIT).error(MerchantErrors.TOO_MANY_EMAILS);
-            return notStored(LinkPages.render(session, clientId, LinkPages.Problem.RESEND_LIMITED, key));
+        JourneyLimits.Verdict permit = JourneyLimits.of(session).journeyEmail(check.user().getEmail());
+        if (!permit.allowed()) {
+            event("welcome-email-resent").user(check.user()).detail(Details.REASON, permit.refusedBy().id()).error(MerchantErrors.TOO_MANY_EMAILS);
+            return Response.fromResponse(notStored(LinkPages.render(session, clientId, LinkPages.Problem.RESEND_LIMITED, key)))
+                    .header(jakarta.ws.rs.core.HttpHeaders.RETRY_AFTER, Math.max(1, permit.retryAfterSeconds())).build();
         }
         if (links.sendInstead(check, event("welcome-email-resent"), "welcome-email-resent") == WelcomeMail.Outcome.SENT) {
             return notStored(LinkPages.render(session, clientId, LinkPages.Problem.RESENT, null));

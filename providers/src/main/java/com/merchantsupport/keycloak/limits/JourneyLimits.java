@@ -1,0 +1,167 @@
+package com.merchantsupport.keycloak.limits;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
+
+/**
+ * The one place that decides whether a journey request may go ahead: a sign-up, a journey email (welcome, resend,
+ * "someone tried to register"), a "Forgot my password" email, and how hard the captcha is. Every entry point asks
+ * here; the counts are {@link RateCounter}'s, cluster-wide, keyed on the request's network address
+ * ({@link ClientAddress}), on the typed email address (never the account, so an address without an account is
+ * limited exactly like one with an account) and on the realm.
+ */
+public final class JourneyLimits {
+
+    static final long TEN_MINUTES = 600;
+    static final long HOUR = 3600;
+    static final long MINUTE = 60;
+
+    private final KeycloakSession session;
+    private final RealmModel realm;
+    private final LimitSettings settings;
+    private final String address;
+
+    private JourneyLimits(KeycloakSession session, RealmModel realm, LimitSettings settings, String address) {
+        this.session = session;
+        this.realm = realm;
+        this.settings = settings;
+        this.address = address;
+    }
+
+    /** The limits of the request's realm, for the request's network address. */
+    public static JourneyLimits of(KeycloakSession session) {
+        RealmModel realm = session.getContext().getRealm();
+        return new JourneyLimits(session, realm, LimitSettings.of(realm), ClientAddress.of(session));
+    }
+
+    /** What a limit said: go ahead (and give it back if the thing did not happen), or wait this long. */
+    public record Verdict(RateCounter.Taken taken, LimitReason refusedBy, long retryAfterSeconds) {
+
+        static final Verdict NOTHING_COUNTED = new Verdict(null, null, 0);
+
+        public boolean allowed() {
+            return refusedBy == null;
+        }
+
+        /** The email could not be sent, or the sign-up made nothing: the count is returned. */
+        public void giveBack() {
+            if (taken != null) {
+                taken.giveBack();
+            }
+        }
+
+        /** Whole minutes to wait, at least one: what the page tells the merchant. */
+        public long retryAfterMinutes() {
+            return Math.max(1, (retryAfterSeconds + 59) / 60);
+        }
+    }
+
+    /**
+     * One accepted sign-up submit (a new address or one with an account, alike). Refused while the address made
+     * its sign-ups for these 10 minutes, or while the realm's email budget is spent (nothing counted then).
+     */
+    public Verdict signUp() {
+        Verdict budget = budgetLeft();
+        if (!budget.allowed()) {
+            return budget;
+        }
+        return take(List.of(
+                new Counted(LimitReason.ADDRESS_SIGN_UPS, subject("sign-ups-per-address", settings.signUpsPerAddress(), TEN_MINUTES, address))));
+    }
+
+    /** One journey email to {@code recipient} (welcome, resend, "someone tried"): per email address, per network address, realm. */
+    public Verdict journeyEmail(String recipient) {
+        return take(List.of(
+                new Counted(LimitReason.RECIPIENT_EMAILS, subject("emails-per-recipient-minute", settings.emailsPerRecipientMinute(), MINUTE, normalized(recipient))),
+                new Counted(LimitReason.RECIPIENT_EMAILS, subject("emails-per-recipient-hour", settings.emailsPerRecipientHour(), HOUR, normalized(recipient))),
+                new Counted(LimitReason.ADDRESS_EMAILS, subject("emails-per-address", settings.emailsPerAddress(), HOUR, address)),
+                new Counted(LimitReason.REALM_BUDGET, budgetSubject())));
+    }
+
+    /**
+     * One "Forgot my password" request for the typed {@code email}, whether or not it has an account (the answer
+     * must not tell): per typed address, per network address, realm.
+     */
+    public Verdict resetEmail(String email, ResetLimitSettings reset) {
+        return take(List.of(
+                new Counted(LimitReason.ACCOUNT_RESETS, subject("resets-per-account-minute", reset.perAccountMinute(), MINUTE, normalized(email))),
+                new Counted(LimitReason.ACCOUNT_RESETS, subject("resets-per-account-hour", reset.perAccountHour(), HOUR, normalized(email))),
+                new Counted(LimitReason.ADDRESS_RESETS, subject("resets-per-address", reset.perAddress(), HOUR, address)),
+                new Counted(LimitReason.REALM_BUDGET, budgetSubject())));
+    }
+
+    /**
+     * Private mode's extra cap on "someone tried to register" emails to one account; true when one may go out
+     * (and is counted). The page does not depend on it.
+     */
+    public boolean ownerWarning(String ownerId, int perHour) {
+        return RateCounter.take(session, List.of(subject("someone-tried-per-owner", perHour, HOUR, ownerId))).allowed();
+    }
+
+    /**
+     * The ALTCHA difficulty for this address: the configured one, doubled for each sign-up past
+     * {@link LimitSettings#captchaClimbAfter()} within 10 minutes (and each reset request within the hour), never
+     * above {@code ceiling}. Reads only.
+     */
+    public long captchaMaxNumber(long base, long ceiling) {
+        // A subject's key does not depend on its maximum: any maximum reads the same count.
+        int busy = RateCounter.used(session, subject("sign-ups-per-address", 1, TEN_MINUTES, address))
+                + RateCounter.used(session, subject("resets-per-address", 1, HOUR, address));
+        return climb(base, busy - settings.captchaClimbAfter() + 1, ceiling);
+    }
+
+    static long climb(long base, int doublings, long ceiling) {
+        if (doublings <= 0) {
+            return base;
+        }
+        long value = base;
+        for (int i = 0; i < doublings && value < ceiling; i++) {
+            value = value * 2;
+        }
+        return Math.max(base, Math.min(value, ceiling));
+    }
+
+    /** Refused (nothing counted) while the realm's budget is spent; reads only. */
+    private Verdict budgetLeft() {
+        long wait = RateCounter.secondsUntilRoom(session, budgetSubject());
+        if (wait > 0) {
+            BudgetAlarm.raise(session, realm);
+            return new Verdict(null, LimitReason.REALM_BUDGET, wait);
+        }
+        return Verdict.NOTHING_COUNTED;
+    }
+
+    private record Counted(LimitReason reason, RateCounter.Subject subject) {
+    }
+
+    private Verdict take(List<Counted> counted) {
+        List<RateCounter.Subject> subjects = new ArrayList<>();
+        counted.forEach(c -> subjects.add(c.subject()));
+        RateCounter.Outcome outcome = RateCounter.take(session, subjects);
+        if (outcome.allowed()) {
+            return new Verdict(outcome.taken(), null, 0);
+        }
+        LimitReason reason = counted.stream().filter(c -> c.subject().equals(outcome.refusedBy()))
+                .map(Counted::reason).findFirst().orElse(LimitReason.REALM_BUDGET);
+        if (reason == LimitReason.REALM_BUDGET) {
+            BudgetAlarm.raise(session, realm);
+        }
+        return new Verdict(null, reason, outcome.retryAfterSeconds());
+    }
+
+    private RateCounter.Subject budgetSubject() {
+        return subject("realm-emails", settings.realmEmailsPerHour(), HOUR, "realm");
+    }
+
+    private RateCounter.Subject subject(String name, int max, long window, String subject) {
+        return RateCounter.Subject.of(new Limit(name, max, window), realm.getId(), subject);
+    }
+
+    private static String normalized(String email) {
+        return email == null ? "" : email.trim().toLowerCase(Locale.ROOT);
+    }
+}

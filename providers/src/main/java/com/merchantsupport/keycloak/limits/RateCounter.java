@@ -1,0 +1,192 @@
+package com.merchantsupport.keycloak.limits;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+
+import jakarta.persistence.EntityManager;
+import org.jboss.logging.Logger;
+import org.keycloak.common.util.Time;
+import org.keycloak.connections.jpa.JpaConnectionProvider;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.KeycloakSessionFactory;
+import org.keycloak.models.utils.KeycloakModelUtils;
+
+/**
+ * Counts events against {@link Limit}s in the pack's table {@code MERCHANT_RATE_COUNT}, in Keycloak's database:
+ * every node sees the same counts, a restart forgets nothing, and the count costs one conditional
+ * {@code UPDATE} (or one {@code INSERT} for a bucket's first event) per limit, never a scan of slots.
+ *
+ * <p>A window is ten buckets plus the one it began in; the buckets before the current one no longer change, so
+ * "room left" is read once and the current bucket is raised only while it stays below that room: two requests
+ * racing for the last event cannot both get it, on one node or on several. Counting runs in a transaction of its
+ * own, committed at once: a limit's row is locked only for that statement, never for a whole sign-up.
+ */
+public final class RateCounter {
+
+    private static final Logger LOG = Logger.getLogger(RateCounter.class);
+
+    private RateCounter() {
+    }
+
+    /** One subject (an address, an email, the realm) under one limit. */
+    public record Subject(Limit limit, String realmId, String key) {
+
+        static Subject of(Limit limit, String realmId, String subject) {
+            return new Subject(limit, realmId, hash(realmId + "\n" + limit.name() + "\n" + limit.windowSeconds() + "\n" + subject));
+        }
+    }
+
+    /** One event counted; {@link #giveBack()} when what it allowed did not happen (a mail outage costs nothing). */
+    public record Taken(KeycloakSessionFactory factory, List<Subject> subjects, List<Long> buckets) {
+        public void giveBack() {
+            if (subjects.isEmpty()) {
+                return;
+            }
+            KeycloakModelUtils.runJobInTransaction(factory, session -> {
+                EntityManager em = em(session);
+                for (int i = 0; i < subjects.size(); i++) {
+                    em.createQuery("update RateCountRecord r set r.hits = r.hits - 1 where r.id = :id and r.hits > 0")
+                            .setParameter("id", subjects.get(i).key() + "@" + buckets.get(i)).executeUpdate();
+                }
+            });
+        }
+    }
+
+    /** What {@link #take} answers: the event counted, or the first limit reached and when it lifts. */
+    public record Outcome(Taken taken, Subject refusedBy, long retryAfterSeconds) {
+        public boolean allowed() {
+            return refusedBy == null;
+        }
+    }
+
+    /**
+     * Counts one event against every subject, all or none, in one short transaction: when one limit is reached,
+     * nothing is counted. Subjects are locked in key order, so two requests never wait on each other's rows.
+     */
+    public static Outcome take(KeycloakSession session, List<Subject> subjects) {
+        KeycloakSessionFactory factory = session.getKeycloakSessionFactory();
+        List<Subject> ordered = subjects.stream().sorted(java.util.Comparator.comparing(Subject::key)).toList();
+        long now = Time.currentTime();
+        RuntimeException last = null;
+        for (int attempt = 0; attempt < 3; attempt++) {
+            try {
+                return KeycloakModelUtils.runJobInTransactionWithResult(factory, other -> {
+                    EntityManager em = em(other);
+                    List<Long> buckets = new ArrayList<>();
+                    for (Subject subject : ordered) {
+                        long bucket = subject.limit().bucketAt(now);
+                        if (!takeOne(em, subject, bucket)) {
+                            long retryAfter = retryAfter(em, subject, now);
+                            other.getTransactionManager().setRollbackOnly();
+                            return new Outcome(null, subject, retryAfter);
+                        }
+                        buckets.add(bucket);
+                    }
+                    return new Outcome(new Taken(factory, ordered, buckets), null, 0);
+                });
+            } catch (RuntimeException concurrentInsert) {
+                // Another request made a bucket's row first: count again, now with an UPDATE.
+                LOG.debugf("rate bucket inserted concurrently: %s", concurrentInsert.getMessage());
+                last = concurrentInsert;
+            }
+        }
+        throw last;
+    }
+
+    /** How many events the subject's window holds now. Reads only. */
+    public static int used(KeycloakSession session, Subject subject) {
+        long bucket = subject.limit().bucketAt(Time.currentTime());
+        return (int) sum(em(session), subject, subject.limit().oldestCountedBucket(bucket), bucket);
+    }
+
+    /** Seconds until one more event would be allowed (0: now). Reads only. */
+    public static long secondsUntilRoom(KeycloakSession session, Subject subject) {
+        if (used(session, subject) < subject.limit().max()) {
+            return 0;
+        }
+        return retryAfter(em(session), subject, Time.currentTime());
+    }
+
+    private static boolean takeOne(EntityManager em, Subject subject, long bucket) {
+        long before = sum(em, subject, subject.limit().oldestCountedBucket(bucket), bucket - 1);
+        long room = subject.limit().max() - before;
+        if (room <= 0) {
+            return false;
+        }
+        String id = subject.key() + "@" + bucket;
+        int raised = em.createQuery("update RateCountRecord r set r.hits = r.hits + 1 where r.id = :id and r.hits < :room")
+                .setParameter("id", id)
+                .setParameter("room", (int) Math.min(Integer.MAX_VALUE, room))
+                .executeUpdate();
+        if (raised == 1) {
+            return true;
+        }
+        Number present = em.createQuery("select count(r) from RateCountRecord r where r.id = :id", Number.class)
+                .setParameter("id", id).getSingleResult();
+        if (present.longValue() > 0) {
+            return false;
+        }
+        long expiresAt = (bucket + Limit.BUCKETS_PER_WINDOW + 1) * subject.limit().bucketSeconds();
+        em.persist(new RateCountRecord(subject.key(), bucket, subject.realmId(), 1, expiresAt));
+        em.flush();
+        return true;
+    }
+
+    /** Seconds until enough of the window's oldest events age out to make room for one more. */
+    private static long retryAfter(EntityManager em, Subject subject, long now) {
+        Limit limit = subject.limit();
+        long bucket = limit.bucketAt(now);
+        long oldest = limit.oldestCountedBucket(bucket);
+        List<Object[]> rows = em.createQuery("select r.bucket, r.hits from RateCountRecord r where r.counterKey = :key"
+                        + " and r.bucket >= :oldest and r.bucket <= :bucket order by r.bucket", Object[].class)
+                .setParameter("key", subject.key()).setParameter("oldest", oldest).setParameter("bucket", bucket)
+                .getResultList();
+        long total = rows.stream().mapToLong(r -> ((Number) r[1]).longValue()).sum();
+        long mustAgeOut = total - limit.max() + 1;
+        long agedOut = 0;
+        for (Object[] row : rows) {
+            agedOut += ((Number) row[1]).longValue();
+            if (agedOut >= mustAgeOut) {
+                // The bucket stops counting once the current bucket is BUCKETS_PER_WINDOW + 1 past it.
+                long freeAt = (((Number) row[0]).longValue() + Limit.BUCKETS_PER_WINDOW + 1) * limit.bucketSeconds();
+                return Math.max(1, freeAt - now);
+            }
+        }
+        return limit.bucketSeconds();
+    }
+
+    private static long sum(EntityManager em, Subject subject, long fromBucket, long toBucket) {
+        Number sum = em.createQuery("select sum(r.hits) from RateCountRecord r where r.counterKey = :key"
+                        + " and r.bucket >= :from and r.bucket <= :to", Number.class)
+                .setParameter("key", subject.key()).setParameter("from", fromBucket).setParameter("to", toBucket)
+                .getSingleResult();
+        return sum == null ? 0 : sum.longValue();
+    }
+
+    /** Deletes the buckets no window counts any more; run by {@link ExpiredCountsCleanup}. */
+    static int deleteExpired(KeycloakSession session) {
+        return em(session).createQuery("delete from RateCountRecord r where r.expiresAt < :now")
+                .setParameter("now", (long) Time.currentTime()).executeUpdate();
+    }
+
+    public static void forgetRealm(KeycloakSession session, String realmId) {
+        em(session).createQuery("delete from RateCountRecord r where r.realmId = :realm")
+                .setParameter("realm", realmId).executeUpdate();
+    }
+
+    private static EntityManager em(KeycloakSession session) {
+        return session.getProvider(JpaConnectionProvider.class).getEntityManager();
+    }
+
+    private static String hash(String text) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
