@@ -102,6 +102,28 @@ class TwoNodeClusterTest {
         Shutdown.all(b, a, built, database, mail == null ? null : mail::stop);
     }
 
+    @Test
+    @Order(8)
+    void theSignUpsOfOneNetworkAddressAreCountedAcrossBothNodes() {
+        try (var ignored = mailboxStepSettings(a, Map.of("addressSignUpsPer10Minutes", "4"))) {
+            for (KeycloakNode node : List.of(a, b, a, b)) {
+                String email = newEmail("address");
+                FormBrowser browser = submitRegistrationVia(node, FormBrowser.from("127.0.0.31"), "Busy Network", email);
+                assertTrue(browser.text().contains(Texts.en("merchantMailboxSent", email)), node.name() + ": " + browser.text());
+            }
+            for (KeycloakNode node : List.of(a, b)) {
+                String email = newEmail("address-refused");
+                FormBrowser refused = submitRegistrationVia(node, FormBrowser.from("127.0.0.31"), "Busy Network", email);
+                assertEquals(429, refused.status(), node.name() + ": " + refused.text());
+                assertTrue(refused.text().contains(Texts.en("merchantTryLaterTitle")), refused.text());
+                assertEquals(0, accounts(email), "nothing made past the limit");
+            }
+            String neighbour = newEmail("address-neighbour");
+            FormBrowser other = submitRegistrationVia(b, FormBrowser.from("127.0.0.32"), "Quiet Network", neighbour);
+            assertTrue(other.text().contains(Texts.en("merchantMailboxSent", neighbour)), other.text());
+        }
+    }
+
     // ---------------------------------------------------------------------------------------------------
 
     @Test
@@ -320,11 +342,15 @@ class TwoNodeClusterTest {
 
     /** Registration, captcha and form all through one node. */
     private FormBrowser registerVia(KeycloakNode node, String name, String email) {
-        FormBrowser browser = openRegistration(new FormBrowser().via(PUBLIC, node.base()));
-        browser.submit("#kc-register-form", Map.of("name", name, "email", email,
-                "altcha", solveWidgetChallengeOn(node, browser)));
+        FormBrowser browser = submitRegistrationVia(node, new FormBrowser(), name, email);
         assertTrue(browser.text().contains(Texts.en("merchantMailboxSent", email)), browser.text());
         return browser;
+    }
+
+    private FormBrowser submitRegistrationVia(KeycloakNode node, FormBrowser browser, String name, String email) {
+        openRegistration(browser.via(PUBLIC, node.base()));
+        return browser.submit("#kc-register-form", Map.of("name", name, "email", email,
+                "altcha", solveWidgetChallengeOn(node, browser)));
     }
 
     /** What the ALTCHA widget does: GET its challenge URL (here routed to {@code node}), solve it. */

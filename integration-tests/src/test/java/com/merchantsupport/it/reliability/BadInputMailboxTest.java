@@ -27,7 +27,7 @@ class BadInputMailboxTest extends BadInput {
 
     static List<Case> cases() {
         return List.of(
-                new Case("M01 resend at once", ENDPOINT, "action=resend", "200 '" + MAILBOX_LIMITED + "'; still one email",
+                new Case("M01 resend at once", ENDPOINT, "action=resend", "429 '" + MAILBOX_LIMITED + "' with Retry-After; still one email",
                         c -> mailboxAction(c, "m01", FormBrowser.FORM, FormBrowser.form("action", "resend"), MAILBOX_LIMITED, 1)),
                 new Case("M02 restart", ENDPOINT, "action=restart", "the registration form",
                         c -> mailboxAction(c, "m02", FormBrowser.FORM, FormBrowser.form("action", "restart"), "#kc-register-form", 1)),
@@ -108,6 +108,9 @@ class BadInputMailboxTest extends BadInput {
         } else if (expect.startsWith("#")) {
             assertEquals(200, r.status(), r::message);
             assertNotNull(r.page().selectFirst(expect), () -> expect + " on:\n" + r.text());
+        } else if (expect.equals(MAILBOX_LIMITED)) {
+            page(r, 429, expect);
+            assertNotNull(r.header("Retry-After"), r::message);
         } else {
             page(r, 200, expect);
         }

@@ -43,10 +43,31 @@ public final class FormBrowser implements AutoCloseable {
     private boolean followRedirects = true;
 
     public FormBrowser() {
+        this(null);
+    }
+
+    private FormBrowser(java.net.InetAddress localAddress) {
         // HTTP/1.1, as browsers speak over plain http (they never upgrade to h2c). Under load the JDK client's h2c
         // upgrade once left a request waiting past its timeout (FaultsOnPostgresTest, PostgreSQL restarted).
-        http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).cookieHandler(new LocalhostCookies())
-                .followRedirects(HttpClient.Redirect.NEVER).connectTimeout(Duration.ofSeconds(10)).build();
+        HttpClient.Builder builder = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).cookieHandler(new LocalhostCookies())
+                .followRedirects(HttpClient.Redirect.NEVER).connectTimeout(Duration.ofSeconds(10));
+        if (localAddress != null) {
+            builder.localAddress(localAddress);
+        }
+        http = builder.build();
+    }
+
+    /**
+     * A browser on another machine of the same network as far as Keycloak can tell: its requests leave from
+     * {@code loopbackAddress} (any of 127.0.0.0/8), the address the per-network-address limits count. Each test
+     * class uses addresses of its own, so counts never carry over between classes.
+     */
+    public static FormBrowser from(String loopbackAddress) {
+        try {
+            return new FormBrowser(java.net.InetAddress.getByName(loopbackAddress));
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalArgumentException(loopbackAddress, e);
+        }
     }
 
     /** One answer, after the redirects that were followed: the page, and the status of every hop on the way. */
@@ -269,10 +290,21 @@ public final class FormBrowser implements AutoCloseable {
         return this;
     }
 
+    private String forwardedFor;
+
+    /** An {@code X-Forwarded-For} on every request, as a proxy (or someone pretending to be one) sends it. */
+    public FormBrowser forwardedFor(String addresses) {
+        this.forwardedFor = addresses;
+        return this;
+    }
+
     private HttpRequest.Builder headers(HttpRequest.Builder request) {
         request.timeout(Duration.ofSeconds(30)).header("Accept-Language", language);
         if (accept != null) {
             request.header("Accept", accept);
+        }
+        if (forwardedFor != null) {
+            request.header("X-Forwarded-For", forwardedFor);
         }
         return request;
     }

@@ -10,11 +10,18 @@ import org.keycloak.testframework.server.KeycloakServerConfigBuilder;
  */
 public class MerchantSupportServer implements KeycloakServerConfig {
 
+    /** The one source address whose {@code X-Forwarded-For} the test server believes. */
+    public static final String TRUSTED_PROXY = "127.0.0.2";
+
     @Override
     public KeycloakServerConfigBuilder configure(KeycloakServerConfigBuilder config) {
         return config
                 .dependency("com.merchantsupport", "merchant-support-keycloak")
                 // Realm admins read these in the console; tests read them through the admin API.
-                .option("spi-events-listener--jboss-logging--success-level", "info");
+                .option("spi-events-listener--jboss-logging--success-level", "info")
+                // As docs/DEPLOYING.md tells deployers: X-Forwarded-For is believed only from the proxy's address.
+                // The tests' "proxy" is 127.0.0.2; every other loopback address is a merchant's own machine.
+                .option("proxy-headers", "xforwarded")
+                .option("proxy-trusted-addresses", TRUSTED_PROXY + "/32");
     }
 }

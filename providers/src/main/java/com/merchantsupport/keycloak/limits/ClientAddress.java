@@ -2,7 +2,6 @@ package com.merchantsupport.keycloak.limits;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
-import java.util.HexFormat;
 import java.util.Locale;
 
 import org.keycloak.models.KeycloakSession;
@@ -47,6 +46,10 @@ public final class ClientAddress {
         if (bytes.length == 4) {
             return parsed.getHostAddress();
         }
-        return HexFormat.of().formatHex(bytes, 0, 8) + "::/64";
+        StringBuilder prefix = new StringBuilder();
+        for (int i = 0; i < 8; i += 2) {
+            prefix.append(Integer.toHexString(((bytes[i] & 0xff) << 8) | (bytes[i + 1] & 0xff))).append(':');
+        }
+        return prefix.append(":/64").toString();
     }
 }

@@ -54,20 +54,26 @@ public final class JourneyLimits {
             }
         }
 
-        /** Whole minutes to wait, at least one: what the page tells the merchant. */
+        /** Minutes to wait, to the nearest, at least one: what the page tells the merchant (the header is exact). */
         public long retryAfterMinutes() {
-            return Math.max(1, (retryAfterSeconds + 59) / 60);
+            return Math.max(1, (retryAfterSeconds + 30) / 60);
         }
     }
 
     /**
      * One accepted sign-up submit (a new address or one with an account, alike). Refused while the address made
-     * its sign-ups for these 10 minutes, or while the realm's email budget is spent (nothing counted then).
+     * its sign-ups for these 10 minutes, or triggered its emails for the hour, or while the realm's email budget is
+     * spent (nothing counted then).
      */
     public Verdict signUp() {
         Verdict budget = budgetLeft();
         if (!budget.allowed()) {
             return budget;
+        }
+        // A sign-up whose welcome email the address could not trigger would make an account and send nothing.
+        long emailsWait = RateCounter.secondsUntilRoom(session, addressEmails());
+        if (emailsWait > 0) {
+            return new Verdict(null, LimitReason.ADDRESS_EMAILS, emailsWait);
         }
         return take(List.of(
                 new Counted(LimitReason.ADDRESS_SIGN_UPS, subject("sign-ups-per-address", settings.signUpsPerAddress(), TEN_MINUTES, address))));
@@ -78,7 +84,7 @@ public final class JourneyLimits {
         return take(List.of(
                 new Counted(LimitReason.RECIPIENT_EMAILS, subject("emails-per-recipient-minute", settings.emailsPerRecipientMinute(), MINUTE, normalized(recipient))),
                 new Counted(LimitReason.RECIPIENT_EMAILS, subject("emails-per-recipient-hour", settings.emailsPerRecipientHour(), HOUR, normalized(recipient))),
-                new Counted(LimitReason.ADDRESS_EMAILS, subject("emails-per-address", settings.emailsPerAddress(), HOUR, address)),
+                new Counted(LimitReason.ADDRESS_EMAILS, addressEmails()),
                 new Counted(LimitReason.REALM_BUDGET, budgetSubject())));
     }
 
@@ -151,6 +157,10 @@ public final class JourneyLimits {
             BudgetAlarm.raise(session, realm);
         }
         return new Verdict(null, reason, outcome.retryAfterSeconds());
+    }
+
+    private RateCounter.Subject addressEmails() {
+        return subject("emails-per-address", settings.emailsPerAddress(), HOUR, address);
     }
 
     private RateCounter.Subject budgetSubject() {
