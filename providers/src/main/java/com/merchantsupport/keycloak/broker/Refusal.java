@@ -14,8 +14,9 @@ import org.keycloak.sessions.AuthenticationSessionModel;
 import org.keycloak.util.JsonSerialization;
 
 /**
- * No account: the merchant goes back to the sign-in page, which says why and offers the other ways in
- * (Keycloak's "fork": a fresh sign-in, nothing of this login kept). In a required position a step forks at
+ * No sign-in: the merchant goes back to the sign-in page, which says why and offers the other ways in
+ * (Keycloak's "fork": a fresh sign-in, nothing of this login kept), either with no account or with one that waits
+ * for its welcome link. In a required position a step forks at
  * once. As an alternative it cannot: Keycloak would take a fork there as "this alternative did not work" and
  * go on to the next one, which creates the account. So the browser is first sent to the step's own action URL
  * (a redirect, no page), and {@link #resume} forks from there.
