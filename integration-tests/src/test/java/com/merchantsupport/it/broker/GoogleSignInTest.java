@@ -148,24 +148,23 @@ class GoogleSignInTest {
                 .anyMatch(e -> "new_account".equals(details(e).get("merchant_link"))));
     }
 
+    /** A provider that does not vouch for the email gets no finished account: {@link UnvouchedProviderTest}. */
     @Test
-    void aNewAccountsEmailIsVerifiedOnlyWhenTheProviderSaysSoAndItsNameComesFromTheProfile() {
-        String email = BrokerRealm.forgetAfterTest(realm, Accounts.newEmail("google-unverified"));
-        var identity = UpstreamProvider.identity(UpstreamProvider.newSubject(), email, false, null);
+    void aNewAccountsNameComesFromTheProfilesGivenAndFamilyNamesWhenTheProviderSendsNoName() {
+        String email = BrokerRealm.forgetAfterTest(realm, Accounts.newEmail("google-names"));
+        var identity = UpstreamProvider.identity(UpstreamProvider.newSubject(), email, true, null);
         identity.put("given_name", "Grace");
         identity.put("family_name", "Hopper");
         google.signsInAs(identity);
 
         JsonNode claims = Journey.idTokenClaims(Journey.tokens(Journey.code(BrokerRealm.signInWithGoogle(new FormBrowser()))));
 
-        assertFalse(claims.get("email_verified").asBoolean());
+        assertTrue(claims.get("email_verified").asBoolean());
         assertEquals("Grace Hopper", claims.get("name").asText(), "given + family name when the provider sends no name");
         UserRepresentation user = Accounts.one(realm, email);
-        assertFalse(user.isEmailVerified());
+        assertTrue(user.isEmailVerified());
         assertEquals(List.of("completed"), user.getAttributes().get("merchantJourney"));
-        assertTrue(BrokerRealm.events(realm, user.getId(), "IDENTITY_PROVIDER_POST_LOGIN").stream()
-                .anyMatch(e -> "false".equals(details(e).get("merchant_email_verified"))
-                        && "provider_email_not_verified".equals(details(e).get("reason"))));
+        assertNull(user.getAttributes().get("merchantUnvouchedProviders"));
     }
 
     @Test

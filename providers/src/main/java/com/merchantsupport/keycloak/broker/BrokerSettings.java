@@ -38,10 +38,11 @@ record BrokerSettings(HostedDomains hostedDomains, boolean requireEmailVerifiedC
                 .add()
                 .property().name(REQUIRE_EMAIL_VERIFIED_CLAIM).label("Require email_verified in the ID token")
                 .type(ProviderConfigProperty.BOOLEAN_TYPE).defaultValue("true")
-                .helpText("On (recommended): the merchant's existing account is linked without an email, and a new account's "
-                        + "email counts as verified, only when the provider's ID token says email_verified: true. Off: a "
-                        + "provider that never sends the claim is believed; an explicit email_verified: false still means "
-                        + "the merchant confirms by email or password first.")
+                .helpText("On (recommended): the merchant's existing account is linked without an email, and a new account is "
+                        + "finished and signed in, only when the provider's ID token says email_verified: true; otherwise the "
+                        + "merchant confirms by email or password first, and a new account waits for its welcome link (the "
+                        + "merchant is not signed in, the provider's link is removed once the link is used). Off: a provider "
+                        + "that never sends the claim is believed; an explicit email_verified: false never is.")
                 .add()
                 .build();
     }

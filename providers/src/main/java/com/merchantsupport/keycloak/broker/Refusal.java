@@ -14,8 +14,9 @@ import org.keycloak.sessions.AuthenticationSessionModel;
 import org.keycloak.util.JsonSerialization;
 
 /**
- * No account: the merchant goes back to the sign-in page, which says why and offers the other ways in
- * (Keycloak's "fork": a fresh sign-in, nothing of this login kept). In a required position a step forks at
+ * No sign-in: the merchant goes back to the sign-in page, which says why and offers the other ways in
+ * (Keycloak's "fork": a fresh sign-in, nothing of this login kept), either with no account or with one that waits
+ * for its welcome link. In a required position a step forks at
  * once. As an alternative it cannot: Keycloak would take a fork there as "this alternative did not work" and
  * go on to the next one, which creates the account. So the browser is first sent to the step's own action URL
  * (a redirect, no page), and {@link #resume} forks from there.
@@ -24,19 +25,38 @@ final class Refusal {
 
     /** Authentication-session note: the message the sign-in page shows once the step's action forks. */
     static final String NOTE = "merchant.broker.refusal";
+    /** Before the message in {@link #NOTE}: shown as good news, not as an error. */
+    private static final String NEWS = "news:";
 
     private Refusal() {
     }
 
     static void refuse(AuthenticationFlowContext context, String error, FormMessage message) {
-        context.getEvent().detail(BrokerEvents.LINK_DETAIL, BrokerEvents.REFUSED).error(error);
+        context.getEvent().detail(BrokerEvents.LINK_DETAIL, BrokerEvents.REFUSED);
+        turnBack(context, error, message, false);
+    }
+
+    /**
+     * The same without the {@code refused} detail (the caller has put its own on the event); {@code news}: the
+     * message is good news (an email is on its way) and the sign-in page shows it as such, not as an error.
+     */
+    static void turnBack(AuthenticationFlowContext context, String error, FormMessage message, boolean news) {
+        context.getEvent().error(error);
         if (!context.getExecution().isAlternative()) {
-            context.forkWithErrorMessage(message);
+            fork(context, message, news);
             return;
         }
-        context.getAuthenticationSession().setAuthNote(NOTE, write(message));
+        context.getAuthenticationSession().setAuthNote(NOTE, (news ? NEWS : "") + write(message));
         URI ownAction = context.getActionUrl(context.generateAccessCode());
         context.challenge(Response.status(Response.Status.FOUND).location(ownAction).build());
+    }
+
+    private static void fork(AuthenticationFlowContext context, FormMessage message, boolean news) {
+        if (news) {
+            context.forkWithSuccessMessage(message);
+        } else {
+            context.forkWithErrorMessage(message);
+        }
     }
 
     /** A Workspace domain (or a personal account) the admin's allow-list does not admit. */
@@ -60,7 +80,8 @@ final class Refusal {
             return false;
         }
         authSession.removeAuthNote(NOTE);
-        context.forkWithErrorMessage(read(refusal));
+        boolean news = refusal.startsWith(NEWS);
+        fork(context, read(news ? refusal.substring(NEWS.length()) : refusal), news);
         return true;
     }
 

@@ -23,9 +23,15 @@ public final class MerchantErrors {
     /** Provider sign-in refusals. */
     public static final String HOSTED_DOMAIN_NOT_ALLOWED = "merchant_hosted_domain_not_allowed";
     public static final String PROVIDER_EMAIL_MISSING = "merchant_provider_email_missing";
+    /** A first sign-in made an account, but the provider did not vouch for its email: not signed in, welcome email sent. */
+    public static final String PROVIDER_EMAIL_NOT_PROVEN = "merchant_provider_email_not_proven";
+    /** A later sign-in through such a link, before the welcome link proved the mailbox. */
+    public static final String ACCOUNT_AWAITS_MAILBOX = "merchant_account_awaits_mailbox";
 
     /** Event details the pack adds: which step an event belongs to, and why a send was refused. */
     public static final String REASON_SMTP = "smtp";
+    /** Why a provider's link was removed when the mailbox was proven. */
+    public static final String REASON_PROVIDER_DID_NOT_VOUCH = "provider_did_not_vouch";
 
     private MerchantErrors() {
     }

@@ -291,7 +291,10 @@ public class CreatePasswordRequiredAction implements RequiredActionProvider {
         return false;
     }
 
-    /** What a password and a passkey both end with: the address proven by the link, the journey completed. */
+    /**
+     * What a password and a passkey both end with: the address proven by the link (the links of providers that did
+     * not vouch for it removed), the journey completed.
+     */
     private static void completed(RequiredActionContext context, WelcomeLink.Check link, EventBuilder journey) {
         UserModel user = context.getUser();
         if (link != null) {
@@ -299,6 +302,8 @@ public class CreatePasswordRequiredAction implements RequiredActionProvider {
             user.setEmailVerified(true);
             journey.clone().event(EventType.VERIFY_EMAIL).detail(Details.EMAIL, user.getEmail())
                     .detail(WelcomeMail.STEP_DETAIL, "link-used").success();
+            // Links made through a provider that did not vouch for this address are not the owner's to keep.
+            MerchantAccount.mailboxProven(context.getSession(), context.getRealm(), user, journey);
         }
         MerchantAccount.markCompleted(user);
         context.getAuthenticationSession().removeAuthNote(LINK_NOTE);

@@ -62,12 +62,29 @@ class BrokerStepsTest {
 
     @Test
     void onlyAnAccountTheFirstLoginCreatedOrAnUnfinishedOneLinkedJustNowIsFinished() {
-        assertEquals(AccountState.CREATED_NOW, AccountState.of(true, true, false));
-        assertEquals(AccountState.CREATED_NOW, AccountState.of(true, true, true));
-        assertEquals(AccountState.LINKED_UNFINISHED, AccountState.of(true, false, true));
-        assertEquals(AccountState.ESTABLISHED, AccountState.of(true, false, false));
-        assertEquals(AccountState.ESTABLISHED, AccountState.of(false, false, true), "a later sign-in changes nothing");
-        assertEquals(AccountState.ESTABLISHED, AccountState.of(false, true, false));
+        // of(afterFirstLogin, createdByFirstLogin, emailProven, unfinished, linkUnvouched)
+        assertEquals(AccountState.CREATED_NOW, AccountState.of(true, true, true, false, false));
+        assertEquals(AccountState.CREATED_NOW, AccountState.of(true, true, true, true, false));
+        assertEquals(AccountState.LINKED_UNFINISHED, AccountState.of(true, false, true, true, false));
+        assertEquals(AccountState.ESTABLISHED, AccountState.of(true, false, true, false, false));
+        assertEquals(AccountState.ESTABLISHED, AccountState.of(false, false, true, true, false), "a later sign-in changes nothing");
+        assertEquals(AccountState.ESTABLISHED, AccountState.of(false, true, true, false, false));
+    }
+
+    @Test
+    void aNewAccountWhoseEmailTheProviderDidNotVouchForIsNotFinished() {
+        assertEquals(AccountState.CREATED_UNPROVEN, AccountState.of(true, true, false, false, false));
+        assertEquals(AccountState.CREATED_UNPROVEN, AccountState.of(true, true, false, true, true));
+        // Linking to an existing account is the linking rule's or Keycloak's verification's business, never unproven here.
+        assertEquals(AccountState.LINKED_UNFINISHED, AccountState.of(true, false, false, true, false));
+        assertEquals(AccountState.ESTABLISHED, AccountState.of(true, false, false, false, true), "a link made just now is not the old one");
+    }
+
+    @Test
+    void aLaterSignInThroughAnUnvouchedLinkIsRefusedWhateverTheAccount() {
+        assertEquals(AccountState.LINK_UNVOUCHED, AccountState.of(false, false, true, false, true));
+        assertEquals(AccountState.LINK_UNVOUCHED, AccountState.of(false, false, true, true, true));
+        assertEquals(AccountState.LINK_UNVOUCHED, AccountState.of(false, true, false, false, true), "a stale note changes nothing");
     }
 
     @Test
