@@ -1,9 +1,10 @@
 package com.merchantsupport.keycloak.broker;
 
+import com.merchantsupport.keycloak.limits.JourneyLimits;
+
 import com.merchantsupport.keycloak.journey.MerchantAccount;
 import com.merchantsupport.keycloak.journey.MerchantErrors;
 import com.merchantsupport.keycloak.journey.MerchantProfile;
-import com.merchantsupport.keycloak.journey.SendLimit;
 import com.merchantsupport.keycloak.welcome.WelcomeLink;
 import com.merchantsupport.keycloak.welcome.WelcomeMail;
 import com.merchantsupport.keycloak.welcome.WelcomeSettings;
@@ -163,12 +164,11 @@ public class FinishSignInAuthenticator implements BrokerStep {
      * help center's Home URL: this sign-in is over, nothing of its request is kept.
      */
     private static boolean sendWelcome(AuthenticationFlowContext context, UserModel user) {
-        RealmModel realm = context.getRealm();
-        SendLimit.Permit permit = WelcomeSettings.of(realm).resendLimit().tryAcquire(context.getSession(), realm.getId(), user.getId());
-        if (permit == null) {
+        JourneyLimits.Verdict permit = JourneyLimits.of(context.getSession()).journeyEmail(user.getEmail());
+        if (!permit.allowed()) {
             context.getEvent().clone().event(EventType.SEND_VERIFY_EMAIL).user(user)
                     .detail(WelcomeMail.STEP_DETAIL, BrokerEvents.WELCOME_STEP)
-                    .detail(Details.REASON, MerchantErrors.REASON_RESEND_LIMIT).error(MerchantErrors.TOO_MANY_EMAILS);
+                    .detail(Details.REASON, permit.refusedBy().id()).error(MerchantErrors.TOO_MANY_EMAILS);
             return false;
         }
         WelcomeMail.Outcome outcome = WelcomeLink.of(context.getSession()).send(user,
