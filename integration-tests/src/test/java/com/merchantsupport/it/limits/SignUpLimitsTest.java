@@ -30,7 +30,7 @@ import org.keycloak.testframework.remote.timeoffset.TimeOffSet;
 /**
  * Floods as a script sends them: many sign-ups from one network address, mail triggered from one address, the
  * realm's hourly budget, a forged X-Forwarded-For, and the captcha that climbs with an address's sign-ups. Each
- * test sends from loopback addresses of its own (127.0.0.1x), so the cluster-wide counters never carry over.
+ * test sends from loopback addresses of its own (127.0.0.11–19), so the cluster-wide counters never carry over.
  */
 @KeycloakIntegrationTest(config = MerchantSupportServer.class)
 class SignUpLimitsTest {
@@ -88,6 +88,47 @@ class SignUpLimitsTest {
             assertNotNull(later.page().selectFirst("#merchant-mailbox"), later.text());
             assertTrue(mail.waitForIncomingEmail(1));
             assertEquals(1, Accounts.withEmail(realm, eleventh).size());
+        }
+    }
+
+    @Test
+    void twentySimultaneousSignUpsFromOneAddressGetExactlyTheTenItMayMake() throws Exception {
+        try (var ignored = MailboxStepConfig.change(realm, Map.of("addressSignUpsPer10Minutes", "10"))) {
+            int merchants = 20;
+            List<FormBrowser> browsers = new java.util.ArrayList<>();
+            List<String> solutions = new java.util.ArrayList<>();
+            List<String> emails = new java.util.ArrayList<>();
+            for (int i = 0; i < merchants; i++) {
+                browsers.add(Journey.openRegistration(FormBrowser.from("127.0.0.19")));
+                solutions.add(com.merchantsupport.it.support.AltchaSolver.solve(MerchantRealm.NAME));
+                emails.add(Accounts.newEmail("burst" + i));
+            }
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(merchants);
+            java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+            List<java.util.concurrent.Future<FormBrowser>> results = new java.util.ArrayList<>();
+            for (int i = 0; i < merchants; i++) {
+                int n = i;
+                results.add(pool.submit(() -> {
+                    start.await();
+                    return browsers.get(n).submit(Journey.REGISTER_FORM, Map.of("name", "Burst", "email", emails.get(n), "altcha", solutions.get(n)));
+                }));
+            }
+            start.countDown();
+            int accepted = 0;
+            int refused = 0;
+            for (java.util.concurrent.Future<FormBrowser> result : results) {
+                FormBrowser page = result.get();
+                if (page.status() == 200 && page.page().selectFirst("#merchant-mailbox") != null) {
+                    accepted++;
+                } else {
+                    assertTryLater(page);
+                    refused++;
+                }
+            }
+            pool.shutdown();
+            assertEquals(10, accepted, "one address, ten sign-ups, however simultaneous");
+            assertEquals(10, refused);
+            assertEquals(10, emails.stream().filter(e -> !Accounts.withEmail(realm, e).isEmpty()).count(), "ten accounts");
         }
     }
 
