@@ -1,7 +1,10 @@
 package com.merchantsupport.keycloak.broker;
 
+import java.util.function.Consumer;
+
 import com.merchantsupport.keycloak.journey.MerchantAccount;
 import com.merchantsupport.keycloak.journey.MerchantProfile;
+import com.merchantsupport.keycloak.journey.PersonNames;
 import org.keycloak.authentication.AuthenticationFlowContext;
 import org.keycloak.authentication.AuthenticationFlowError;
 import org.keycloak.authentication.AuthenticationFlowException;
@@ -84,15 +87,30 @@ public class FinishSignInAuthenticator implements BrokerStep {
         String notVouched = LinkDecision.whyProviderDoesNotVouch(claims, broker.getEmail(), settings.requireEmailVerifiedClaim());
         boolean verified = notVouched == null && LinkDecision.sameEmail(user.getEmail(), broker.getEmail());
         user.setEmailVerified(verified);
+        // The provider's names follow the pack's rule for names, cleaned rather than refused: a sign-in never fails on them.
         String name = user.getFirstAttribute(MerchantProfile.NAME);
-        if (name == null || name.isBlank()) {
-            user.setSingleAttribute(MerchantProfile.NAME, claims.accountName(broker.getFirstName(), broker.getLastName(), user.getEmail()));
+        String cleaned = PersonNames.clean(name);
+        if (cleaned == null) {
+            cleaned = claims.accountName(broker.getFirstName(), broker.getLastName(), user.getEmail());
         }
+        if (cleaned != null && !cleaned.equals(name)) {
+            user.setSingleAttribute(MerchantProfile.NAME, cleaned);
+        }
+        cleanIfNeeded(user.getFirstName(), user::setFirstName);
+        cleanIfNeeded(user.getLastName(), user::setLastName);
         // Signs in with the provider: no password to create.
         MerchantAccount.markCompleted(user);
         event.detail(BrokerEvents.LINK_DETAIL, BrokerEvents.NEW_ACCOUNT).detail(BrokerEvents.EMAIL_VERIFIED_DETAIL, Boolean.toString(verified));
         if (notVouched != null) {
             event.detail(Details.REASON, notVouched);
+        }
+    }
+
+    /** First and last name, as Keycloak copied them from the provider (the admin console shows them). */
+    private static void cleanIfNeeded(String value, Consumer<String> set) {
+        String cleaned = PersonNames.clean(value);
+        if (value != null && !value.equals(cleaned)) {
+            set.accept(cleaned);
         }
     }
 
