@@ -17,11 +17,12 @@ user_profile = {
         {"name": "username", "displayName": "${username}",
          "validations": {"length": {"min": 3, "max": 255}, "username-prohibited-characters": {}, "up-username-not-idn-homograph": {}},
          "permissions": {"view": ["admin", "user"], "edit": ["admin"]}, "multivalued": False},
-        # The merchant's name as typed: it becomes the ID token's `name` claim, unchanged.
+        # The merchant's name as typed: it becomes the ID token's `name` claim, unchanged. merchant-person-name is the
+        # pack's rule for names (journey/PersonNames): no control or invisible characters, no web address; on the
+        # registration form, the account console and the admin API alike. A name an account had before the rule is kept.
         {"name": "name", "displayName": "${merchantNameLabel}",
          "required": {"roles": ["user"]},
-         "validations": {"length": {"min": 1, "max": 255},
-                         "pattern": {"pattern": "^[^\\p{Cntrl}]*$", "error-message": "merchantNameControlCharacters"}},
+         "validations": {"length": {"min": 1, "max": 255}, "merchant-person-name": {}},
          "annotations": {"inputTypeAutocomplete": "name"},
          "permissions": {"view": ["admin", "user"], "edit": ["admin", "user"]}, "multivalued": False},
         {"name": "email", "displayName": "${email}",

@@ -1,6 +1,6 @@
 <#import "merchant-layout.ftl" as mail>
 <@mail.layout>
-  <p>${msg("merchantSomeoneTriedGreeting", merchantName)}</p>
+  <p><#if merchantName??>${msg("merchantSomeoneTriedGreeting", merchantName)}<#else>${msg("merchantGreetingWithoutName")}</#if></p>
   <p>${msg("merchantSomeoneTriedBody")}</p>
   <@mail.button href=signInUrl label=msg("merchantSomeoneTriedSignIn")/>
   <p>${msg("merchantSomeoneTriedForgot")} <a href="${resetUrl}" style="color:#0b5cad;">${msg("merchantSomeoneTriedReset")}</a></p>

@@ -1,6 +1,6 @@
 <#import "merchant-layout.ftl" as mail>
 <@mail.layout>
-  <p>${msg("merchantWelcomeGreeting", merchantName)}</p>
+  <p><#if merchantName??>${msg("merchantWelcomeGreeting", merchantName)}<#else>${msg("merchantGreetingWithoutName")}</#if></p>
   <p>${msg("merchantWelcomeBody")}</p>
   <@mail.button href=link label=msg("merchantWelcomeButton")/>
   <#if passkeyOffered!false><p>${msg("merchantWelcomePasskey")}</p></#if>

@@ -1,5 +1,5 @@
 <#ftl output_format="plainText">
-${msg("merchantSomeoneTriedGreeting", merchantName)}
+<#if merchantName??>${msg("merchantSomeoneTriedGreeting", merchantName)}<#else>${msg("merchantGreetingWithoutName")}</#if>
 
 ${msg("merchantSomeoneTriedBody")}
 

@@ -1,5 +1,5 @@
 <#ftl output_format="plainText">
-${msg("merchantWelcomeGreeting", merchantName)}
+<#if merchantName??>${msg("merchantWelcomeGreeting", merchantName)}<#else>${msg("merchantGreetingWithoutName")}</#if>
 
 ${msg("merchantWelcomeBody")}
 

@@ -309,7 +309,7 @@ class TwoNodeClusterTest {
     }
 
     @Test
-    @Order(7)
+    @Order(9)
     void aMerchantContinuesOnNodeBWhenNodeADiesMidJourney() throws Exception {
         String email = newEmail("failover");
         FormBrowser merchant = registerVia(a, "Survivor Cluster", email);

@@ -1,5 +1,10 @@
 package com.merchantsupport.keycloak.broker;
 
+import java.util.List;
+import java.util.Objects;
+
+import com.merchantsupport.keycloak.journey.MerchantProfile;
+import com.merchantsupport.keycloak.journey.PersonNames;
 import org.keycloak.authentication.AuthenticationFlowContext;
 import org.keycloak.authentication.AuthenticationFlowError;
 import org.keycloak.authentication.AuthenticationFlowException;
@@ -7,6 +12,8 @@ import org.keycloak.authentication.authenticators.broker.AbstractIdpAuthenticato
 import org.keycloak.authentication.authenticators.broker.util.PostBrokerLoginConstants;
 import org.keycloak.authentication.authenticators.broker.util.SerializedBrokeredIdentityContext;
 import org.keycloak.broker.provider.BrokeredIdentityContext;
+import org.keycloak.models.Constants;
+import org.keycloak.models.UserModel;
 import org.keycloak.services.resources.LoginActionsService;
 import org.keycloak.sessions.AuthenticationSessionModel;
 
@@ -57,6 +64,37 @@ enum BrokerFlow {
                     AuthenticationFlowError.IDENTITY_PROVIDER_ERROR);
         }
         return serialized.deserialize(context.getSession(), authSession);
+    }
+
+    /**
+     * Cleans the provider's names in the first login flow's brokered login ({@link PersonNames#clean}): Keycloak's
+     * {@code idp-create-user-if-unique} copies them into a new account as they are, before the pack's post login step
+     * runs. A name with nothing left is dropped, never refused.
+     */
+    static void cleanNames(AuthenticationFlowContext context) {
+        AuthenticationSessionModel authSession = context.getAuthenticationSession();
+        SerializedBrokeredIdentityContext serialized = SerializedBrokeredIdentityContext.readFromAuthenticationSession(authSession,
+                FIRST_LOGIN.note);
+        if (serialized == null) {
+            return;
+        }
+        boolean changed = false;
+        for (String attribute : List.of(UserModel.FIRST_NAME, UserModel.LAST_NAME, MerchantProfile.NAME)) {
+            List<String> values = serialized.getAttribute(attribute);
+            List<String> cleaned = values.stream().map(PersonNames::clean).filter(Objects::nonNull).toList();
+            if (cleaned.equals(values)) {
+                continue;
+            }
+            changed = true;
+            if (cleaned.isEmpty()) {
+                serialized.getContextData().remove(Constants.USER_ATTRIBUTES_PREFIX + attribute);
+            } else {
+                serialized.setAttribute(attribute, cleaned);
+            }
+        }
+        if (changed) {
+            serialized.saveToAuthenticationSession(authSession, FIRST_LOGIN.note);
+        }
     }
 
     private static AuthenticationFlowException misplaced(String step, String where, String flowPath) {

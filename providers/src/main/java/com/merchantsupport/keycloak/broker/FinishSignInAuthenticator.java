@@ -1,13 +1,15 @@
 package com.merchantsupport.keycloak.broker;
 
+import java.util.function.Consumer;
+
 import com.merchantsupport.keycloak.limits.JourneyLimits;
 
 import com.merchantsupport.keycloak.journey.MerchantAccount;
 import com.merchantsupport.keycloak.journey.MerchantErrors;
 import com.merchantsupport.keycloak.journey.MerchantProfile;
+import com.merchantsupport.keycloak.journey.PersonNames;
 import com.merchantsupport.keycloak.welcome.WelcomeLink;
 import com.merchantsupport.keycloak.welcome.WelcomeMail;
-import com.merchantsupport.keycloak.welcome.WelcomeSettings;
 import org.keycloak.authentication.AuthenticationFlowContext;
 import org.keycloak.authentication.AuthenticationFlowError;
 import org.keycloak.authentication.AuthenticationFlowException;
@@ -181,9 +183,24 @@ public class FinishSignInAuthenticator implements BrokerStep {
     }
 
     private static void nameFromProfile(UserModel user, BrokeredIdentityContext broker, ProviderClaims claims) {
+        // The provider's names follow the pack's rule for names, cleaned rather than refused: a sign-in never fails on them.
         String name = user.getFirstAttribute(MerchantProfile.NAME);
-        if (name == null || name.isBlank()) {
-            user.setSingleAttribute(MerchantProfile.NAME, claims.accountName(broker.getFirstName(), broker.getLastName(), user.getEmail()));
+        String cleaned = PersonNames.clean(name);
+        if (cleaned == null) {
+            cleaned = claims.accountName(broker.getFirstName(), broker.getLastName(), user.getEmail());
+        }
+        if (cleaned != null && !cleaned.equals(name)) {
+            user.setSingleAttribute(MerchantProfile.NAME, cleaned);
+        }
+        cleanIfNeeded(user.getFirstName(), user::setFirstName);
+        cleanIfNeeded(user.getLastName(), user::setLastName);
+    }
+
+    /** First and last name, as Keycloak copied them from the provider (the admin console shows them). */
+    private static void cleanIfNeeded(String value, Consumer<String> set) {
+        String cleaned = PersonNames.clean(value);
+        if (value != null && !value.equals(cleaned)) {
+            set.accept(cleaned);
         }
     }
 

@@ -15,7 +15,8 @@ import org.keycloak.models.UserModel;
 import org.keycloak.models.utils.FormMessage;
 
 /**
- * The first login flow's step (first alternative, before an account is chosen): refuses a Google Workspace
+ * The first login flow's step (first alternative, before an account is chosen): cleans the provider's names
+ * ({@link BrokerFlow#cleanNames}) before Keycloak may copy them into a new account; refuses a Google Workspace
  * domain the admin did not allow, or a profile without email; links the login to the existing account with
  * that email when {@link LinkDecision} says the provider and the account both vouch for it; otherwise steps
  * aside: {@code idp-create-user-if-unique} creates a new account (which {@link FinishSignInAuthenticator}
@@ -31,6 +32,7 @@ public class LinkVerifiedEmailAuthenticator implements BrokerStep {
     @Override
     public void authenticate(AuthenticationFlowContext context) {
         BrokeredIdentityContext broker = BrokerFlow.FIRST_LOGIN.identity(context, PROVIDER_ID);
+        BrokerFlow.cleanNames(context);
         BrokerSettings settings = BrokerSettings.of(context.getAuthenticatorConfig());
         ProviderClaims claims = ProviderClaims.of(broker);
 

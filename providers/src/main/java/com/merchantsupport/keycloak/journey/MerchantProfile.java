@@ -1,11 +1,14 @@
 package com.merchantsupport.keycloak.journey;
 
+import java.util.Optional;
+
 import org.keycloak.models.UserModel;
 
 /**
  * The realm's user profile as the pack's code relies on it: one {@code name} attribute (no first or last
- * name), the limits of name and email, and what a merchant is called. The realm JSON declares the same
- * (scripts/realm_json.py); {@code MerchantProfileTest} fails when the two disagree.
+ * name; what it may hold is {@link PersonNames}' rule), the limits of name and email, and what a merchant is
+ * called. The realm JSON declares the same (scripts/realm_json.py); {@code MerchantProfileTest} fails when the two
+ * disagree.
  */
 public final class MerchantProfile {
 
@@ -37,13 +40,26 @@ public final class MerchantProfile {
     }
 
     /**
+     * The name a mail greets the merchant by ("Hello Ada,"), or empty when the mail must greet without it ("Hello,"):
+     * the {@link #displayName} unless a mail client could turn it into a link ({@link PersonNames#looksLikeLink}), so
+     * that nobody can send a link in the pack's mails by registering a name like "evil.com".
+     */
+    public static Optional<String> greetingName(UserModel user) {
+        return greetingName(displayName(user));
+    }
+
+    public static Optional<String> greetingName(String displayName) {
+        return Optional.ofNullable(displayName).filter(name -> !PersonNames.looksLikeLink(name));
+    }
+
+    /**
      * The name of an account made from someone else's profile (an identity provider's), in the same order as
-     * {@link #displayName}, each candidate cleaned so that the account passes the user profile's validation;
-     * null when none has anything left.
+     * {@link #displayName}, each candidate cleaned ({@link PersonNames#clean}) so that the account passes the user
+     * profile's validation; null when none has anything left.
      */
     public static String fromProfile(String name, String firstName, String lastName, String email) {
         for (String candidate : new String[] {name, join(firstName, lastName), email}) {
-            String cleaned = clean(candidate);
+            String cleaned = PersonNames.clean(candidate);
             if (cleaned != null) {
                 return cleaned;
             }
@@ -55,24 +71,5 @@ public final class MerchantProfile {
         String a = first == null ? "" : first.trim();
         String b = last == null ? "" : last.trim();
         return (a + " " + b).trim();
-    }
-
-    /** Control characters and runs of spaces become one space; cut to {@link #NAME_MAX_LENGTH}, never inside a surrogate pair. */
-    static String clean(String value) {
-        if (value == null) {
-            return null;
-        }
-        String s = value.replaceAll("\\p{Cntrl}", " ").replaceAll("\\s+", " ").trim();
-        if (s.isEmpty()) {
-            return null;
-        }
-        if (s.length() > NAME_MAX_LENGTH) {
-            int end = NAME_MAX_LENGTH;
-            if (Character.isHighSurrogate(s.charAt(end - 1))) {
-                end--;
-            }
-            s = s.substring(0, end).trim();
-        }
-        return s;
     }
 }

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Locale;
 
 import com.merchantsupport.keycloak.journey.MerchantProfile;
+import com.merchantsupport.keycloak.journey.PersonNames;
 import org.keycloak.models.utils.FormMessage;
 
 /**
@@ -19,7 +20,6 @@ public final class NameAndEmailRules {
 
     public static final String MISSING_NAME = "merchantNameMissing";
     public static final String NAME_TOO_LONG = "merchantNameTooLong";
-    public static final String NAME_CONTROL = "merchantNameControlCharacters";
     public static final String MISSING_EMAIL = "merchantEmailMissing";
     public static final String EMAIL_TOO_LONG = "merchantEmailTooLong";
     public static final String EMAIL_INVALID = "merchantEmailInvalid";
@@ -43,8 +43,8 @@ public final class NameAndEmailRules {
             errors.add(new FormMessage(FIELD_NAME, MISSING_NAME));
         } else if (normalizedName.codePointCount(0, normalizedName.length()) > MerchantProfile.NAME_MAX_LENGTH) {
             errors.add(new FormMessage(FIELD_NAME, NAME_TOO_LONG, MerchantProfile.NAME_MAX_LENGTH));
-        } else if (hasControlCharacter(normalizedName)) {
-            errors.add(new FormMessage(FIELD_NAME, NAME_CONTROL));
+        } else {
+            PersonNames.refusal(normalizedName).ifPresent(key -> errors.add(new FormMessage(FIELD_NAME, key)));
         }
         if (normalizedEmail.isEmpty()) {
             errors.add(new FormMessage(FIELD_EMAIL, MISSING_EMAIL));
@@ -61,6 +61,7 @@ public final class NameAndEmailRules {
         return errors.isEmpty() ? null : errors.get(0).getMessage();
     }
 
+    /** For the email (the name's characters are {@link PersonNames}' rule, shared with the user profile). */
     static boolean hasControlCharacter(String s) {
         return s.codePoints().anyMatch(cp -> Character.getType(cp) == Character.CONTROL
                 || Character.getType(cp) == Character.FORMAT && cp != 0x200D && cp != 0x200C // joiners: emoji, Persian

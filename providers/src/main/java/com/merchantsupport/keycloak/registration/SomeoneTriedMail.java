@@ -28,7 +28,8 @@ final class SomeoneTriedMail {
 
     static boolean send(KeycloakSession session, RealmModel realm, UserModel owner, String signInUrl) {
         Map<String, Object> attributes = new HashMap<>();
-        attributes.put("merchantName", MerchantProfile.displayName(owner));
+        // Absent when the name could be a link: the template then greets without it.
+        MerchantProfile.greetingName(owner).ifPresent(name -> attributes.put("merchantName", name));
         attributes.put("signInUrl", signInUrl);
         attributes.put("resetUrl", Urls.loginResetCredentialsBuilder(session.getContext().getUri().getBaseUri())
                 .build(realm.getName()).toString());

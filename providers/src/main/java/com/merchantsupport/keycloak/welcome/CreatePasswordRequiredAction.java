@@ -3,6 +3,7 @@ package com.merchantsupport.keycloak.welcome;
 import java.util.List;
 
 import com.merchantsupport.keycloak.journey.MerchantAccount;
+import com.merchantsupport.keycloak.journey.MerchantProfile;
 import com.merchantsupport.keycloak.journey.StatelessProviderFactory;
 import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
@@ -324,7 +325,7 @@ public class CreatePasswordRequiredAction implements RequiredActionProvider {
     /** What both pages show: the journey's step and the account they are for. */
     private static LoginFormsProvider journeyAttributes(LoginFormsProvider forms, UserModel user) {
         return forms.setAttribute("journeyStep", "password")
-                .setAttribute("merchantName", WelcomeMail.displayName(user))
+                .setAttribute("merchantName", MerchantProfile.displayName(user))
                 .setAttribute("merchantEmail", user.getEmail())
                 .setAttribute("username", user.getUsername());
     }

@@ -38,7 +38,8 @@ public final class WelcomeMail {
 
         Map<String, Object> attributes = new HashMap<>();
         attributes.put("link", link);
-        attributes.put("merchantName", displayName(user));
+        // Absent when the name could be a link: the template then greets without it.
+        MerchantProfile.greetingName(user).ifPresent(name -> attributes.put("merchantName", name));
         attributes.put("linkExpirationHours", Math.max(1, settings.linkLifespanSeconds() / 3600));
         attributes.put("linkExpirationMinutes", settings.linkLifespanSeconds() / 60);
         // "...or a passkey": said only while the realm offers passkeys on the page the link opens.
@@ -59,9 +60,5 @@ public final class WelcomeMail {
             sent.detail(Details.REASON, MerchantErrors.REASON_SMTP).error(MerchantErrors.EMAIL_SEND_FAILED);
             return Outcome.FAILED;
         }
-    }
-
-    static String displayName(UserModel user) {
-        return MerchantProfile.displayName(user);
     }
 }

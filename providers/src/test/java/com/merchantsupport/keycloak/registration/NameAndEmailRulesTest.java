@@ -59,6 +59,13 @@ class NameAndEmailRulesTest {
     }
 
     @Test
+    void theFormAsksTheRuleOfNamesTheUserProfileAsks() {
+        assertEquals(List.of("name:merchantNameWebAddress"), refusals("Ada https://evil.test", "a@b.co"));
+        assertEquals(List.of("name:merchantNameControlCharacters"), refusals("Ada\u200D", "a@b.co"), "a joiner at the end");
+        assertEquals(List.of(), refusals("می\u200Cخواهم", "a@b.co"));
+    }
+
+    @Test
     void refusesEmailsThatAreNotAddresses() {
         for (String email : List.of("ada", "ada@", "@shop.com", "ada@shop", "ada@@shop.com", "a da@shop.com", "ada@shop.com.",
                 "ada@shop.com\r\nBcc: x@evil.test")) {
