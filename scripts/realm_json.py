@@ -11,6 +11,15 @@ import json, pathlib, sys
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 
+
+def login_message(lang, key):
+    """One message of the login theme's bundle (UTF-8, one key=value per line, as the pack writes them)."""
+    bundle = ROOT / "themes" / "merchant-support" / "login" / "messages" / f"messages_{lang}.properties"
+    for line in bundle.read_text(encoding="utf-8").splitlines():
+        if line.startswith(key + "="):
+            return line[len(key) + 1:]
+    raise KeyError(f"{key} missing from {bundle}")
+
 user_profile = {
     "unmanagedAttributePolicy": "ADMIN_VIEW",
     "attributes": [
@@ -225,8 +234,40 @@ realm = {
             # email, profile); fullScopeAllowed false and no roles scope keep roles out of its tokens.
             "defaultClientScopes": ["basic", "email", "profile"],
             "optionalClientScopes": [],
-        }
+        },
+        # Keycloak's own account console, as Keycloak makes it, but named here: made implicitly during the import,
+        # it would get its client scopes before this JSON's exist (none), and its tokens no account roles (403).
+        {
+            "clientId": "account-console",
+            "name": "${client_account-console}",
+            "rootUrl": "${authBaseUrl}",
+            "baseUrl": "/realms/merchant-support/account/",
+            "enabled": True,
+            "protocol": "openid-connect",
+            "publicClient": True,
+            "redirectUris": ["/realms/merchant-support/account/*"],
+            "webOrigins": [],
+            "standardFlowEnabled": True,
+            "implicitFlowEnabled": False,
+            "directAccessGrantsEnabled": False,
+            "serviceAccountsEnabled": False,
+            "fullScopeAllowed": False,
+            "attributes": {"pkce.code.challenge.method": "S256", "post.logout.redirect.uris": "+"},
+            "protocolMappers": [
+                {"name": "audience resolve", "protocol": "openid-connect", "protocolMapper": "oidc-audience-resolve-mapper",
+                 "consentRequired": False, "config": {}},
+            ],
+            "defaultClientScopes": ["basic", "email", "profile", "roles", "web-origins", "acr"],
+            "optionalClientScopes": ["offline_access"],
+        },
     ],
+    # The name rule's messages for the account console, which reads only its own theme and the realm's texts;
+    # taken from the login theme's bundles, the one place they are written.
+    "localizationTexts": {
+        lang: {key: login_message(lang, key) for key in ("merchantNameControlCharacters", "merchantNameWebAddress")}
+        for lang in ("en", "fr", "de", "es", "it")
+    },
+    "clientScopeMappings": {"account": [{"client": "account-console", "roles": ["manage-account", "view-groups"]}]},
     "clientScopes": client_scopes,
     "defaultDefaultClientScopes": ["basic", "email", "profile", "roles", "web-origins", "acr"],
     "defaultOptionalClientScopes": ["offline_access"],
