@@ -6,13 +6,14 @@
     <#elseif section = "form">
         <@journey.steps current="mailbox"/>
         <div id="merchant-mailbox" role="status" aria-live="polite">
-            <#if mailboxStatus == "failed">
-                <div class="${properties.kcAlertClass!} pf-m-danger"><p class="${properties.kcAlertTitleClass!}">${msg("merchantMailboxSendFailed")}</p></div>
-            <#elseif mailboxStatus == "limited">
+            <#if mailboxStatus == "limited">
                 <div class="${properties.kcAlertClass!} pf-m-warning"><p class="${properties.kcAlertTitleClass!}">${msg("merchantMailboxLimited")}</p><#if retryAfterMinutes??><p id="merchant-mailbox-wait">${msg("merchantMailboxLimitedWait", retryAfterMinutes)}</p></#if></div>
             <#else>
                 <p id="merchant-mailbox-sent">${msg("merchantMailboxSent", merchantEmail!"")}</p>
                 <p id="merchant-mailbox-passkey">${msg("merchantMailboxPasskey")}</p>
+                <#if mailboxStatus == "delayed">
+                    <div id="merchant-mailbox-delayed" class="${properties.kcAlertClass!} pf-m-warning"><p class="${properties.kcAlertTitleClass!}">${msg("merchantMailboxDelayed")}</p></div>
+                </#if>
                 <#if mailboxStatus == "resent">
                     <div class="${properties.kcAlertClass!} pf-m-success"><p class="${properties.kcAlertTitleClass!}">${msg("merchantMailboxResent")}</p></div>
                 </#if>

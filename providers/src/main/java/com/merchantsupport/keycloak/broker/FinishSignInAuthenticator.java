@@ -8,6 +8,7 @@ import com.merchantsupport.keycloak.journey.MerchantAccount;
 import com.merchantsupport.keycloak.journey.MerchantErrors;
 import com.merchantsupport.keycloak.journey.MerchantProfile;
 import com.merchantsupport.keycloak.journey.PersonNames;
+import com.merchantsupport.keycloak.outbox.JourneyOutbox;
 import com.merchantsupport.keycloak.welcome.WelcomeLink;
 import com.merchantsupport.keycloak.welcome.WelcomeMail;
 import org.keycloak.authentication.AuthenticationFlowContext;
@@ -173,13 +174,9 @@ public class FinishSignInAuthenticator implements BrokerStep {
                     .detail(Details.REASON, permit.refusedBy().id()).error(MerchantErrors.TOO_MANY_EMAILS);
             return false;
         }
-        WelcomeMail.Outcome outcome = WelcomeLink.of(context.getSession()).send(user,
-                context.getAuthenticationSession().getClient().getClientId(), null, context.getEvent(), BrokerEvents.WELCOME_STEP);
-        if (outcome == WelcomeMail.Outcome.SENT) {
-            return true;
-        }
-        permit.giveBack();
-        return false;
+        WelcomeLink.of(context.getSession()).send(user, context.getAuthenticationSession().getClient().getClientId(), null,
+                JourneyOutbox.Kind.PROVIDER_WELCOME, BrokerEvents.WELCOME_STEP);
+        return true;
     }
 
     private static void nameFromProfile(UserModel user, BrokeredIdentityContext broker, ProviderClaims claims) {

@@ -2,14 +2,9 @@ package com.merchantsupport.keycloak.limits;
 
 import java.util.Map;
 
+import com.merchantsupport.keycloak.journey.AdminAlarm;
 import org.jboss.logging.Logger;
 import org.keycloak.common.util.Time;
-import org.keycloak.events.EventListenerProvider;
-import org.keycloak.events.EventStoreProvider;
-import org.keycloak.events.admin.AdminEvent;
-import org.keycloak.events.admin.AuthDetails;
-import org.keycloak.events.admin.OperationType;
-import org.keycloak.events.admin.ResourceType;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 
@@ -33,24 +28,7 @@ final class BudgetAlarm {
         LOG.warnf("Realm %s spent its hourly budget of journey emails (%d): new sign-ups and password resets are asked "
                 + "to try again later; raise '%s' on the 'check your mailbox' step if this is real traffic",
                 realm.getName(), LimitSettings.of(realm).realmEmailsPerHour(), LimitSettings.REALM_EMAILS_PER_HOUR);
-        AdminEvent event = new AdminEvent();
-        event.setTime(Time.currentTimeMillis());
-        event.setRealmId(realm.getId());
-        AuthDetails auth = new AuthDetails();
-        auth.setRealmId(realm.getId());
-        auth.setIpAddress(session.getContext().getConnection().getRemoteAddr());
-        event.setAuthDetails(auth);
-        event.setOperationType(OperationType.ACTION);
-        event.setResourceType(ResourceType.REALM);
-        event.setResourcePath("merchant-journey/email-budget");
-        event.setError(ERROR);
-        event.setDetails(Map.of("limit", Integer.toString(LimitSettings.of(realm).realmEmailsPerHour())));
-        if (realm.isAdminEventsEnabled()) {
-            session.getProvider(EventStoreProvider.class).onEvent(event, false);
-        }
-        realm.getEventsListenersStream()
-                .map(id -> session.getProvider(EventListenerProvider.class, id))
-                .filter(java.util.Objects::nonNull)
-                .forEach(listener -> listener.onEvent(event, false));
+        AdminAlarm.raise(session, realm, "merchant-journey/email-budget", ERROR,
+                Map.of("limit", Integer.toString(LimitSettings.of(realm).realmEmailsPerHour())));
     }
 }

@@ -9,6 +9,7 @@ import com.merchantsupport.keycloak.journey.StatelessProviderFactory;
 import com.merchantsupport.keycloak.limits.JourneyLimits;
 import com.merchantsupport.keycloak.limits.LimitSettings;
 import com.merchantsupport.keycloak.limits.TryLaterPage;
+import com.merchantsupport.keycloak.outbox.JourneyOutbox;
 import com.merchantsupport.keycloak.welcome.WelcomeLink;
 import com.merchantsupport.keycloak.welcome.WelcomeMail;
 import com.merchantsupport.keycloak.welcome.WelcomeSettings;
@@ -28,7 +29,6 @@ import org.keycloak.models.UserModel;
 import org.keycloak.protocol.oidc.OIDCLoginProtocol;
 import org.keycloak.provider.ProviderConfigProperty;
 import org.keycloak.provider.ProviderConfigurationBuilder;
-import org.keycloak.services.Urls;
 import org.keycloak.sessions.AuthenticationSessionModel;
 
 /**
@@ -47,7 +47,8 @@ public class CheckYourMailboxAuthenticator implements Authenticator {
     static final String ALREADY_USED_MODE = "alreadyUsedMode";
     static final String TRIED_PER_HOUR = "someoneTriedPerHour";
 
-    enum MailboxStatus { SENT, RESENT, FAILED, LIMITED }
+    /** What the page says: sent (on its way), sent again, delayed (queued and failing: the outbox keeps trying), limited. */
+    enum MailboxStatus { SENT, RESENT, DELAYED, LIMITED }
 
     @Override
     public void authenticate(AuthenticationFlowContext context) {
@@ -62,13 +63,14 @@ public class CheckYourMailboxAuthenticator implements Authenticator {
         }
         String shown = authSession.getAuthNote(RegistrationNotes.MAILBOX_SHOWN);
         if (shown != null) {
-            // The page again (a reload, "continue" after "page has expired", an unknown action): as it was, nothing sent.
-            context.challenge(mailbox(context, Shown.parse(shown)));
+            // The page again (a reload, "continue" after "page has expired", an unknown action): nothing sent; as it
+            // was, unless the email is still waiting after a failed try: then it says so.
+            context.challenge(mailbox(context, delayedIfSo(context, Shown.parse(shown))));
             return;
         }
         UserModel created = user(context, authSession.getAuthNote(RegistrationNotes.NEW_ACCOUNT));
         if (created != null) {
-            context.challenge(mailbox(context, shown(authSession, sendWelcome(context, created, "welcome-email-sent", MailboxStatus.SENT))));
+            context.challenge(mailbox(context, shown(authSession, sendWelcome(context, created, JourneyOutbox.Kind.WELCOME, "welcome-email-sent", MailboxStatus.SENT))));
             return;
         }
         UserModel existing = user(context, authSession.getAuthNote(RegistrationNotes.EXISTING_ACCOUNT));
@@ -85,7 +87,7 @@ public class CheckYourMailboxAuthenticator implements Authenticator {
 
         if (MerchantAccount.isUnfinished(existing)) {
             // Registered before but never created a password: not "already used", just a new email.
-            context.challenge(mailbox(context, shown(authSession, sendWelcome(context, existing, "welcome-email-resent", MailboxStatus.SENT))));
+            context.challenge(mailbox(context, shown(authSession, sendWelcome(context, existing, JourneyOutbox.Kind.RESEND, "welcome-email-resent", MailboxStatus.SENT))));
         } else if (mode == AlreadyUsedMode.PRIVATE) {
             // The same limits, page and status as a new address: only the email differs.
             context.challenge(mailbox(context, shown(authSession, warnOwner(context, existing, MailboxStatus.SENT))));
@@ -122,7 +124,7 @@ public class CheckYourMailboxAuthenticator implements Authenticator {
             return;
         }
         if (MerchantAccount.isUnfinished(account)) {
-            context.challenge(mailbox(context, sendWelcome(context, account, "welcome-email-resent", MailboxStatus.RESENT)));
+            context.challenge(mailbox(context, sendWelcome(context, account, JourneyOutbox.Kind.RESEND, "welcome-email-resent", MailboxStatus.RESENT)));
         } else if (AlreadyUsedMode.from(settings(context).get(ALREADY_USED_MODE, null)) == AlreadyUsedMode.PRIVATE) {
             // Private mode: behave as for a new address; the owner is warned again, within the same limits.
             context.challenge(mailbox(context, warnOwner(context, account, MailboxStatus.RESENT)));
@@ -147,27 +149,34 @@ public class CheckYourMailboxAuthenticator implements Authenticator {
         }
     }
 
-    private Shown sendWelcome(AuthenticationFlowContext context, UserModel user, String step, MailboxStatus ok) {
+    /** Queues the welcome email (counted now, at queueing: a failed try is retried, not given back). */
+    private Shown sendWelcome(AuthenticationFlowContext context, UserModel user, JourneyOutbox.Kind kind, String step, MailboxStatus ok) {
         JourneyLimits.Verdict verdict = JourneyLimits.of(context.getSession()).journeyEmail(user.getEmail());
         if (!verdict.allowed()) {
             rateLimitedEvent(context, verdict, step, EventType.SEND_VERIFY_EMAIL).user(user).error(MerchantErrors.TOO_MANY_EMAILS);
             return new Shown(MailboxStatus.LIMITED, verdict);
         }
-        WelcomeMail.Outcome outcome = WelcomeLink.of(context.getSession())
-                .send(user, context.getAuthenticationSession(), context.getEvent(), step);
-        if (outcome == WelcomeMail.Outcome.SENT) {
-            return Shown.of(ok);
-        }
-        verdict.giveBack();
-        return Shown.of(MailboxStatus.FAILED);
+        WelcomeLink.of(context.getSession()).send(user, context.getAuthenticationSession(), kind, step);
+        return Shown.of(ok);
     }
 
-    /** Remembers what the page said, so that showing it again sends nothing; a failed send is tried again. */
+    /** Remembers what the page said, so that showing it again sends nothing. */
     private static Shown shown(AuthenticationSessionModel authSession, Shown shown) {
-        if (shown.status() != MailboxStatus.FAILED) {
-            authSession.setAuthNote(RegistrationNotes.MAILBOX_SHOWN, shown.note());
-        }
+        authSession.setAuthNote(RegistrationNotes.MAILBOX_SHOWN, shown.note());
         return shown;
+    }
+
+    /** "Delayed" while the account's queued email waits after a failed try (never stored: it changes on its own). */
+    private static Shown delayedIfSo(AuthenticationFlowContext context, Shown shown) {
+        if (shown.status() != MailboxStatus.SENT && shown.status() != MailboxStatus.RESENT) {
+            return shown;
+        }
+        AuthenticationSessionModel authSession = context.getAuthenticationSession();
+        String account = authSession.getAuthNote(RegistrationNotes.NEW_ACCOUNT);
+        if (account == null) {
+            account = authSession.getAuthNote(RegistrationNotes.EXISTING_ACCOUNT);
+        }
+        return account != null && JourneyOutbox.of(context.getSession()).delayed(account) ? Shown.of(MailboxStatus.DELAYED) : shown;
     }
 
     /**
@@ -183,12 +192,10 @@ public class CheckYourMailboxAuthenticator implements Authenticator {
         if (!JourneyLimits.of(context.getSession()).ownerWarning(owner.getId(), settings(context).getInt(TRIED_PER_HOUR, 3, 1, 100))) {
             return Shown.of(ok);
         }
-        String signInUrl = Urls.realmLoginPage(context.getUriInfo().getBaseUri(), context.getRealm().getName()).toString();
-        if (SomeoneTriedMail.send(context.getSession(), context.getRealm(), owner, signInUrl)) {
-            return Shown.of(ok);
-        }
-        verdict.giveBack();
-        return Shown.of(MailboxStatus.FAILED);
+        long expiresAt = org.keycloak.common.util.Time.currentTime() + (long) WelcomeSettings.from(settings(context)).linkLifespanSeconds();
+        JourneyOutbox.of(context.getSession()).queue(owner, new JourneyOutbox.Queued(JourneyOutbox.Kind.SOMEONE_TRIED, null, expiresAt,
+                context.getAuthenticationSession().getClient().getClientId(), null, "someone-tried"));
+        return Shown.of(ok);
     }
 
     /** A refusal by a limit, as an event admins filter on ({@code reason}: which limit). */

@@ -6,19 +6,23 @@ import com.merchantsupport.keycloak.journey.StatelessProviderFactory;
 import com.merchantsupport.keycloak.limits.ExpiredCountsCleanup;
 import com.merchantsupport.keycloak.limits.RateCountRecord;
 import com.merchantsupport.keycloak.limits.RateCounter;
+import com.merchantsupport.keycloak.outbox.JourneyOutbox;
+import com.merchantsupport.keycloak.outbox.MailOutboxRecord;
 import com.merchantsupport.keycloak.welcome.WelcomeLink;
 import com.merchantsupport.keycloak.welcome.WelcomeLinkRecord;
+import org.keycloak.Config;
 import org.keycloak.connections.jpa.entityprovider.JpaEntityProvider;
 import org.keycloak.connections.jpa.entityprovider.JpaEntityProviderFactory;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
+import org.keycloak.provider.ProviderConfigProperty;
 
 /**
  * The pack's own tables in Keycloak's database, created and upgraded by Liquibase with Keycloak's own
  * (changesets are only ever added: an edited changeset's checksum would stop every node at start-up).
- * A new entity needs {@code kc.sh build}; dev mode builds itself.
+ * A new entity needs {@code kc.sh build}; dev mode builds itself. The outbox's server settings are this factory's.
  */
 public class MerchantTables implements JpaEntityProvider {
 
@@ -27,7 +31,7 @@ public class MerchantTables implements JpaEntityProvider {
 
     @Override
     public List<Class<?>> getEntities() {
-        return List.of(WelcomeLinkRecord.class, RateCountRecord.class);
+        return List.of(WelcomeLinkRecord.class, RateCountRecord.class, MailOutboxRecord.class);
     }
 
     @Override
@@ -64,12 +68,26 @@ public class MerchantTables implements JpaEntityProvider {
             factory.register(event -> {
                 if (event instanceof UserModel.UserRemovedEvent removed) {
                     WelcomeLink.forget(removed.getKeycloakSession(), removed.getUser().getId());
+                    JourneyOutbox.forget(removed.getKeycloakSession(), removed.getUser().getId());
                 } else if (event instanceof RealmModel.RealmRemovedEvent removed) {
                     WelcomeLink.forgetRealm(removed.getKeycloakSession(), removed.getRealm().getId());
                     RateCounter.forgetRealm(removed.getKeycloakSession(), removed.getRealm().getId());
+                    JourneyOutbox.forgetRealm(removed.getKeycloakSession(), removed.getRealm().getId());
                 }
             });
             ExpiredCountsCleanup.schedule(factory);
+            JourneyOutbox.start(factory);
+        }
+
+        /** The outbox's server settings: {@code --spi-jpa-entity-provider--merchant-support--outbox-retry-seconds=30}, ... */
+        @Override
+        public void init(Config.Scope config) {
+            JourneyOutbox.configure(config);
+        }
+
+        @Override
+        public List<ProviderConfigProperty> getConfigMetadata() {
+            return JourneyOutbox.configProperties();
         }
     }
 }

@@ -4,10 +4,12 @@ import java.net.URI;
 
 import com.merchantsupport.keycloak.journey.MerchantAccount;
 import com.merchantsupport.keycloak.journey.MerchantErrors;
+import com.merchantsupport.keycloak.outbox.JourneyOutbox;
 import jakarta.persistence.EntityManager;
 import org.jboss.logging.Logger;
 import org.keycloak.common.util.Time;
 import org.keycloak.connections.jpa.JpaConnectionProvider;
+import org.keycloak.email.EmailException;
 import org.keycloak.events.Errors;
 import org.keycloak.events.EventBuilder;
 import org.keycloak.models.KeycloakSession;
@@ -92,26 +94,46 @@ public final class WelcomeLink {
     }
 
     /**
-     * Issues the account's new live link and sends it in "Welcome to Merchant Support". {@code registering} is
-     * the sign-up's own authentication session, if any: the same browser then answers the help center's request.
+     * Issues the account's new live link (every older one is replaced now) and queues "Welcome to Merchant Support"
+     * in this transaction; the outbox sends it once the transaction has committed. {@code registering} is the
+     * sign-up's own authentication session, if any: the same browser then answers the help center's request.
      */
-    public WelcomeMail.Outcome send(UserModel user, String clientId, String registering, EventBuilder event, String step) {
+    public void send(UserModel user, String clientId, String registering, JourneyOutbox.Kind kind, String step) {
         int generation = nextGeneration(user);
-        int expiresAt = Time.currentTime() + WelcomeSettings.of(realm).linkLifespanSeconds();
-        WelcomeLinkToken token = new WelcomeLinkToken(user.getId(), user.getEmail(), expiresAt, clientId, registering, generation);
-        String url = openUrl(token.serialize(session, realm, session.getContext().getUri()));
-        return WelcomeMail.send(session, realm, user, url, event, step);
+        long expiresAt = Time.currentTime() + (long) WelcomeSettings.of(realm).linkLifespanSeconds();
+        JourneyOutbox.of(session).queue(user, new JourneyOutbox.Queued(kind, generation, expiresAt, clientId, registering, step));
     }
 
-    public WelcomeMail.Outcome send(UserModel user, AuthenticationSessionModel registering, EventBuilder event, String step) {
-        return send(user, registering.getClient().getClientId(),
-                AuthenticationSessionCompoundId.fromAuthSession(registering).getEncodedId(), event, step);
+    public void send(UserModel user, AuthenticationSessionModel registering, JourneyOutbox.Kind kind, String step) {
+        send(user, registering.getClient().getClientId(),
+                AuthenticationSessionCompoundId.fromAuthSession(registering).getEncodedId(), kind, step);
     }
 
     /** A new link in place of the one given (replaced or expired), for the same help center and browser. */
-    WelcomeMail.Outcome sendInstead(Check previous, EventBuilder event, String step) {
-        return send(previous.user(), previous.token().getIssuedFor(),
-                previous.token().getCompoundAuthenticationSessionId(), event, step);
+    void sendInstead(Check previous, String step) {
+        send(previous.user(), previous.token().getIssuedFor(),
+                previous.token().getCompoundAuthenticationSessionId(), JourneyOutbox.Kind.RESEND, step);
+    }
+
+    /**
+     * The outbox's turn for a queued welcome email: sent only while its link is still the account's live one and the
+     * account still waits for it. The link is made now, from the request that queued it (the worker's context).
+     */
+    public JourneyOutbox.Delivery deliver(UserModel user, JourneyOutbox.Queued email) throws EmailException {
+        Object[] row = row(user);
+        if (row == null || email.linkGeneration() == null || ((Number) row[0]).intValue() != email.linkGeneration()
+                || !MerchantAccount.isUnfinished(user)) {
+            return JourneyOutbox.Delivery.NOT_NEEDED;
+        }
+        WelcomeLinkToken token = new WelcomeLinkToken(user.getId(), user.getEmail(), (int) email.expiresAt(), email.clientId(),
+                email.authSessionId(), email.linkGeneration());
+        String url = openUrl(token.serialize(session, realm, session.getContext().getUri()));
+        EventBuilder event = new EventBuilder(realm, session, session.getContext().getConnection());
+        if (email.clientId() != null) {
+            event.client(email.clientId());
+        }
+        WelcomeMail.send(session, realm, user, url, event, email.eventStep());
+        return JourneyOutbox.Delivery.SENT;
     }
 
     public Check check(String key) {

@@ -94,11 +94,9 @@ public class WelcomeLinkResource implements RealmResourceProvider {
             return Response.fromResponse(notStored(LinkPages.render(session, clientId, LinkPages.Problem.RESEND_LIMITED, key)))
                     .header(jakarta.ws.rs.core.HttpHeaders.RETRY_AFTER, Math.max(1, permit.retryAfterSeconds())).build();
         }
-        if (links.sendInstead(check, event("welcome-email-resent"), "welcome-email-resent") == WelcomeMail.Outcome.SENT) {
-            return notStored(LinkPages.render(session, clientId, LinkPages.Problem.RESENT, null));
-        }
-        permit.giveBack();
-        return notStored(LinkPages.render(session, clientId, LinkPages.Problem.SEND_FAILED, key));
+        // Queued in this transaction, sent once it commits (the outbox retries a failed try: nothing is given back).
+        links.sendInstead(check, "welcome-email-resent");
+        return notStored(LinkPages.render(session, clientId, LinkPages.Problem.RESENT, null));
     }
 
     private void refused(WelcomeLink.Check check, String step) {

@@ -6,7 +6,6 @@ import java.util.Map;
 
 import com.merchantsupport.keycloak.journey.MerchantErrors;
 import com.merchantsupport.keycloak.journey.MerchantProfile;
-import org.jboss.logging.Logger;
 import org.keycloak.email.EmailException;
 import org.keycloak.email.EmailTemplateProvider;
 import org.keycloak.events.Details;
@@ -19,8 +18,6 @@ import org.keycloak.models.UserModel;
 /** Sends "Welcome to Merchant Support" from Support Bot, with the link to create a password. */
 public final class WelcomeMail {
 
-    private static final Logger LOG = Logger.getLogger(WelcomeMail.class);
-
     public static final String TEMPLATE = "merchant-welcome.ftl";
     public static final String SUBJECT_KEY = "merchantWelcomeSubject";
     /** The event detail that tells admins which step of the journey an event belongs to. */
@@ -29,11 +26,9 @@ public final class WelcomeMail {
     private WelcomeMail() {
     }
 
-    public enum Outcome { SENT, FAILED }
-
-    /** Sends the link {@link WelcomeLink} issued; reports failure instead of throwing (the account stays). */
-    static Outcome send(KeycloakSession session, RealmModel realm, UserModel user, String link,
-                        EventBuilder event, String step) {
+    /** Sends the link {@link WelcomeLink} made; a failure is an event, and the outbox tries again. */
+    static void send(KeycloakSession session, RealmModel realm, UserModel user, String link,
+                        EventBuilder event, String step) throws EmailException {
         WelcomeSettings settings = WelcomeSettings.of(realm);
 
         Map<String, Object> attributes = new HashMap<>();
@@ -53,12 +48,9 @@ public final class WelcomeMail {
                     .setUser(user)
                     .send(SUBJECT_KEY, List.of(), TEMPLATE, attributes);
             sent.success();
-            return Outcome.SENT;
         } catch (EmailException e) {
-            // No secret in the message: the SMTP exception names the host, never the password.
-            LOG.warnf("Welcome email to user %s could not be sent: %s", user.getId(), e.getMessage());
             sent.detail(Details.REASON, MerchantErrors.REASON_SMTP).error(MerchantErrors.EMAIL_SEND_FAILED);
-            return Outcome.FAILED;
+            throw e;
         }
     }
 }

@@ -1,0 +1,455 @@
+package com.merchantsupport.keycloak.outbox;
+
+import java.net.URI;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+import com.merchantsupport.keycloak.journey.AdminAlarm;
+import com.merchantsupport.keycloak.registration.SomeoneTriedMail;
+import com.merchantsupport.keycloak.welcome.WelcomeLink;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Metrics;
+import jakarta.persistence.EntityManager;
+import org.jboss.logging.Logger;
+import org.keycloak.Config;
+import org.keycloak.common.util.Time;
+import org.keycloak.connections.jpa.JpaConnectionProvider;
+import org.keycloak.email.EmailException;
+import org.keycloak.executors.ExecutorsProvider;
+import org.keycloak.locale.LocaleSelectorProvider;
+import org.keycloak.models.AbstractKeycloakTransaction;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.KeycloakSessionFactory;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.UserModel;
+import org.keycloak.models.utils.KeycloakModelUtils;
+import org.keycloak.provider.ProviderConfigProperty;
+import org.keycloak.provider.ProviderConfigurationBuilder;
+import org.keycloak.services.scheduled.ClusterAwareScheduledTaskRunner;
+import org.keycloak.timer.ScheduledTask;
+import org.keycloak.timer.TimerProvider;
+
+/**
+ * The journey's outbox, and the only class that decides anything about it. Every journey email (welcome, resend,
+ * "someone tried", provider welcome) is a row of {@code MERCHANT_MAIL_OUTBOX} written in the transaction of the
+ * request that asked for it, so a rolled-back sign-up leaves no row and sends nothing. Once that transaction has
+ * committed the row is handed to a worker (Keycloak's executor, a bounded number in flight), which claims the row's
+ * lease with one conditional UPDATE, sends, and deletes the row; a failure is recorded with the next try's time.
+ * A cluster-aware task retries the due rows until the link's lifetime ends; then the row is marked expired and the
+ * realm's admins get an admin event.
+ *
+ * <p>Each row is sent by one worker at a time on the whole cluster (the lease). A crash between the send and the
+ * delete sends that email once more when the lease runs out: one repeat, never a loop, never a lost email.
+ */
+public final class JourneyOutbox {
+
+    private static final Logger LOG = Logger.getLogger(JourneyOutbox.class);
+
+    static final String EXECUTOR = "merchant-mail-outbox";
+    static final String TASK_NAME = "merchant-support-mail-outbox";
+    /** Longer than any SMTP exchange (Keycloak's timeouts: 10 s to connect, 10 s per reply). */
+    static final long LEASE_SECONDS = 120;
+    /** The first ten minutes are retried at least once a minute; then the wait grows. */
+    static final long FAST_RETRY_WINDOW = 600;
+    static final long MAX_DELAY = 3600;
+    static final String EXPIRED_ERROR = "merchant_email_expired";
+
+    static final String RETRY_SECONDS = "outboxRetrySeconds";
+    static final String MAX_IN_FLIGHT = "outboxMaxInFlight";
+    static final String CLAIM_CONTENDERS = "outboxClaimContenders";
+
+    /** The kinds of journey email. */
+    public enum Kind {
+        WELCOME("welcome"), RESEND("resend"), SOMEONE_TRIED("someone-tried"), PROVIDER_WELCOME("provider-welcome");
+
+        private final String id;
+
+        Kind(String id) {
+            this.id = id;
+        }
+
+        public String id() {
+            return id;
+        }
+
+        static Kind from(String id) {
+            for (Kind kind : values()) {
+                if (kind.id.equals(id)) {
+                    return kind;
+                }
+            }
+            throw new IllegalArgumentException("unknown outbox kind " + id);
+        }
+
+        boolean carriesWelcomeLink() {
+            return this != SOMEONE_TRIED;
+        }
+    }
+
+    /** What a queued email's turn came to. */
+    public enum Delivery {
+        SENT,
+        /** The account no longer needs it (completed, another link since): the row goes, nothing is sent. */
+        NOT_NEEDED
+    }
+
+    /** A queued email as its sender needs it. */
+    public record Queued(Kind kind, Integer linkGeneration, long expiresAt, String clientId, String authSessionId, String eventStep) {
+    }
+
+    private static volatile Settings settings = Settings.DEFAULTS;
+    private static final AtomicInteger IN_FLIGHT = new AtomicInteger();
+    private static final AtomicLong WAITING = new AtomicLong();
+    private static final AtomicLong OLDEST_AGE = new AtomicLong();
+    private static volatile Counter failures;
+    private static volatile Counter sent;
+    private static volatile Counter expired;
+
+    record Settings(long retrySeconds, int maxInFlight, int claimContenders) {
+        static final Settings DEFAULTS = new Settings(30, 1000, 1);
+    }
+
+    private final KeycloakSession session;
+
+    private JourneyOutbox(KeycloakSession session) {
+        this.session = session;
+    }
+
+    public static JourneyOutbox of(KeycloakSession session) {
+        return new JourneyOutbox(session);
+    }
+
+    /**
+     * Queues an email to the account, in the current transaction; it is handed to a worker once that transaction has
+     * committed. The links are built from this request's frontend URL, the email speaks this request's language.
+     */
+    public void queue(UserModel user, Queued email) {
+        RealmModel realm = session.getContext().getRealm();
+        MailOutboxRecord row = new MailOutboxRecord();
+        row.id = KeycloakModelUtils.generateId();
+        row.realmId = realm.getId();
+        row.userId = user.getId();
+        row.kind = email.kind().id();
+        row.linkGeneration = email.linkGeneration();
+        row.baseUrl = session.getContext().getUri().getBaseUri().toString();
+        Locale locale = session.getContext().resolveLocale(user);
+        row.locale = locale == null ? null : locale.toLanguageTag();
+        row.clientId = email.clientId();
+        row.authSessionId = email.authSessionId();
+        row.eventStep = email.eventStep();
+        row.createdAt = Time.currentTime();
+        row.expiresAt = email.expiresAt();
+        row.nextAttempt = row.createdAt;
+        row.status = MailOutboxRecord.WAITING;
+        em(session).persist(row);
+
+        String id = row.id;
+        KeycloakSessionFactory factory = session.getKeycloakSessionFactory();
+        ExecutorService executor = executor(session);
+        session.getTransactionManager().enlistAfterCompletion(new AbstractKeycloakTransaction() {
+            @Override
+            protected void commitImpl() {
+                handOff(factory, executor, id);
+            }
+
+            @Override
+            protected void rollbackImpl() {
+                // Rolled back: the row was never written, there is nothing to send.
+            }
+        });
+    }
+
+    /**
+     * True while an email queued for the account waits after a failed try: the page then says it is delayed. The row
+     * itself says so, on every node.
+     */
+    public boolean delayed(String userId) {
+        Long waiting = em(session).createQuery("select count(r) from MailOutboxRecord r where r.userId = :user"
+                        + " and r.status = :waiting and r.lastError is not null", Long.class)
+                .setParameter("user", userId)
+                .setParameter("waiting", MailOutboxRecord.WAITING)
+                .getSingleResult();
+        return waiting > 0;
+    }
+
+    /** A removed account's emails go with it. */
+    public static void forget(KeycloakSession session, String userId) {
+        em(session).createQuery("delete from MailOutboxRecord r where r.userId = :user")
+                .setParameter("user", userId).executeUpdate();
+    }
+
+    /** A removed realm's emails go with it (Keycloak removes its accounts without an event per account). */
+    public static void forgetRealm(KeycloakSession session, String realmId) {
+        em(session).createQuery("delete from MailOutboxRecord r where r.realmId = :realm")
+                .setParameter("realm", realmId).executeUpdate();
+    }
+
+    /**
+     * The wait before the next try: at most a minute while the row is younger than ten minutes (5 s, 10 s, 20 s,
+     * 40 s, then a minute), then a fifth of the row's age, at most an hour.
+     */
+    static long delaySeconds(int attempts, long ageSeconds) {
+        if (ageSeconds < FAST_RETRY_WINDOW) {
+            return Math.min(60, 5L << Math.min(10, Math.max(0, attempts - 1)));
+        }
+        return Math.min(MAX_DELAY, Math.max(60, ageSeconds / 5));
+    }
+
+    // ---- the workers
+
+    /** After commit: to a worker now, unless too many are in flight (the retry task then takes the row). */
+    private static void handOff(KeycloakSessionFactory factory, ExecutorService executor, String id) {
+        for (int contender = 0; contender < settings.claimContenders(); contender++) {
+            if (IN_FLIGHT.incrementAndGet() > settings.maxInFlight()) {
+                IN_FLIGHT.decrementAndGet();
+                LOG.debugf("outbox row %s left to the retry task: %d emails in flight", id, settings.maxInFlight());
+                return;
+            }
+            try {
+                executor.execute(() -> {
+                    try {
+                        sendNow(factory, id);
+                    } finally {
+                        IN_FLIGHT.decrementAndGet();
+                    }
+                });
+            } catch (RejectedExecutionException shuttingDown) {
+                IN_FLIGHT.decrementAndGet();
+                return;
+            }
+        }
+    }
+
+    /** Claims the row's lease (its own transaction, committed before anything is sent), then sends it. */
+    static void sendNow(KeycloakSessionFactory factory, String id) {
+        String owner = UUID.randomUUID().toString();
+        try {
+            boolean claimed = KeycloakModelUtils.runJobInTransactionWithResult(factory, s -> claim(s, id, owner));
+            if (claimed) {
+                KeycloakModelUtils.runJobInTransaction(factory, s -> deliver(s, id, owner));
+            }
+        } catch (RuntimeException e) {
+            // The lease, if taken, runs out and the retry task tries again.
+            LOG.warnf("Journey email %s could not be handled: %s", id, e.toString());
+        }
+    }
+
+    /** One conditional UPDATE: true for exactly one worker, whatever the nodes, until the lease runs out. */
+    static boolean claim(KeycloakSession session, String id, String owner) {
+        long now = Time.currentTime();
+        return em(session).createQuery("update MailOutboxRecord r set r.leaseOwner = :owner, r.leaseUntil = :until,"
+                        + " r.attempts = r.attempts + 1"
+                        + " where r.id = :id and r.status = :waiting and r.nextAttempt <= :now"
+                        + " and (r.leaseUntil is null or r.leaseUntil < :now)")
+                .setParameter("owner", owner)
+                .setParameter("until", now + LEASE_SECONDS)
+                .setParameter("id", id)
+                .setParameter("waiting", MailOutboxRecord.WAITING)
+                .setParameter("now", now)
+                .executeUpdate() == 1;
+    }
+
+    private static void deliver(KeycloakSession session, String id, String owner) {
+        EntityManager em = em(session);
+        MailOutboxRecord row = em.find(MailOutboxRecord.class, id);
+        if (row == null || !owner.equals(row.leaseOwner)) {
+            return;
+        }
+        RealmModel realm = session.realms().getRealm(row.realmId);
+        if (realm == null) {
+            em.remove(row);
+            return;
+        }
+        // The worker's request: the one that queued the email, as far as links and language go.
+        session.getContext().setHttpRequest(new WorkerRequest(URI.create(row.baseUrl), row.locale));
+        session.getContext().setRealm(realm);
+        if (row.locale != null) {
+            session.setAttribute(LocaleSelectorProvider.USER_REQUEST_LOCALE, row.locale);
+        }
+        UserModel user = session.users().getUserById(realm, row.userId);
+        if (user == null || !user.isEnabled() || user.getEmail() == null) {
+            LOG.debugf("journey email %s dropped: its account is gone or disabled", id);
+            em.remove(row);
+            return;
+        }
+        Kind kind = Kind.from(row.kind);
+        if (Time.currentTime() >= row.expiresAt) {
+            expire(session, realm, row, "the link's lifetime ended before it could be sent");
+            return;
+        }
+        Queued email = new Queued(kind, row.linkGeneration, row.expiresAt, row.clientId, row.authSessionId, row.eventStep);
+        try {
+            Delivery delivery = kind.carriesWelcomeLink()
+                    ? WelcomeLink.of(session).deliver(user, email)
+                    : SomeoneTriedMail.deliver(session, realm, user);
+            em.remove(row);
+            if (delivery == Delivery.SENT) {
+                counter(sent).increment();
+            } else {
+                LOG.debugf("journey email %s dropped: its account no longer needs it", id);
+            }
+        } catch (EmailException e) {
+            failed(session, realm, row, e);
+        }
+    }
+
+    /** One log line per failure (no secret: the mail library names the host and the reply, never the password). */
+    private static void failed(KeycloakSession session, RealmModel realm, MailOutboxRecord row, EmailException e) {
+        counter(failures).increment();
+        String error = describe(e);
+        row.lastError = error.length() > 255 ? error.substring(0, 255) : error;
+        row.leaseOwner = null;
+        row.leaseUntil = null;
+        long now = Time.currentTime();
+        long next = now + delaySeconds(row.attempts, now - row.createdAt);
+        if (next >= row.expiresAt) {
+            expire(session, realm, row, error);
+            return;
+        }
+        row.nextAttempt = next;
+        LOG.warnf("Journey email %s (%s) to user %s in realm %s failed, try %d, next in %d s: %s",
+                row.id, row.kind, row.userId, realm.getName(), row.attempts, next - now, error);
+    }
+
+    private static void expire(KeycloakSession session, RealmModel realm, MailOutboxRecord row, String why) {
+        row.status = MailOutboxRecord.EXPIRED;
+        row.leaseOwner = null;
+        row.leaseUntil = null;
+        counter(expired).increment();
+        LOG.warnf("Journey email %s (%s) to user %s in realm %s given up after %d tries, the link's lifetime is over: %s",
+                row.id, row.kind, row.userId, realm.getName(), row.attempts, why);
+        AdminAlarm.raise(session, realm, "merchant-journey/mail-outbox/" + row.id, EXPIRED_ERROR,
+                Map.of("kind", row.kind, "userId", row.userId, "attempts", Integer.toString(row.attempts),
+                        "lastError", row.lastError == null ? "" : row.lastError));
+    }
+
+    private static String describe(EmailException e) {
+        StringBuilder text = new StringBuilder(String.valueOf(e.getMessage()));
+        Throwable cause = e.getCause();
+        for (int depth = 0; cause != null && depth < 3; depth++, cause = cause.getCause()) {
+            text.append(": ").append(cause.getClass().getSimpleName()).append(' ').append(cause.getMessage());
+        }
+        return text.toString();
+    }
+
+    // ---- the retry task
+
+    /** Hands the due rows to the workers; runs on one node at a time, on Keycloak's timer thread, so it sends nothing itself. */
+    static final class RetryTask implements ScheduledTask {
+
+        private final KeycloakSessionFactory factory;
+
+        RetryTask(KeycloakSessionFactory factory) {
+            this.factory = factory;
+        }
+
+        @Override
+        public void run(KeycloakSession session) {
+            long now = Time.currentTime();
+            EntityManager em = em(session);
+            List<String> due = em.createQuery("select r.id from MailOutboxRecord r where r.status = :waiting"
+                            + " and r.nextAttempt <= :now and (r.leaseUntil is null or r.leaseUntil < :now)"
+                            + " order by r.nextAttempt", String.class)
+                    .setParameter("waiting", MailOutboxRecord.WAITING)
+                    .setParameter("now", now)
+                    .setMaxResults(Math.max(1, settings.maxInFlight() - IN_FLIGHT.get()))
+                    .getResultList();
+            ExecutorService executor = executor(session);
+            due.forEach(id -> handOff(factory, executor, id));
+
+            Object[] queue = em.createQuery("select count(r), min(r.createdAt) from MailOutboxRecord r where r.status = :waiting", Object[].class)
+                    .setParameter("waiting", MailOutboxRecord.WAITING)
+                    .getSingleResult();
+            WAITING.set(((Number) queue[0]).longValue());
+            OLDEST_AGE.set(queue[1] == null ? 0 : Math.max(0, now - ((Number) queue[1]).longValue()));
+            // Expired rows are kept a week for the admins, then swept.
+            em.createQuery("delete from MailOutboxRecord r where r.status = :expired and r.expiresAt < :old")
+                    .setParameter("expired", MailOutboxRecord.EXPIRED)
+                    .setParameter("old", now - 7 * 24 * 3600L)
+                    .executeUpdate();
+        }
+
+        @Override
+        public String getTaskName() {
+            return TASK_NAME;
+        }
+    }
+
+    // ---- start-up
+
+    /** The outbox's server settings, under the pack's JPA entity provider ({@code spi-jpa-entity-provider--merchant-support--...}). */
+    public static List<ProviderConfigProperty> configProperties() {
+        return ProviderConfigurationBuilder.create()
+                .property().name(RETRY_SECONDS).label("Outbox retry interval (seconds)")
+                .type(ProviderConfigProperty.INTEGER_TYPE).defaultValue(Long.toString(Settings.DEFAULTS.retrySeconds()))
+                .helpText("How often one node of the cluster looks for journey emails whose next try is due (1 to 600). "
+                        + "An email the mail server refused reaches the merchant at most this long after its next try is due.")
+                .add()
+                .property().name(MAX_IN_FLIGHT).label("Outbox emails in flight")
+                .type(ProviderConfigProperty.INTEGER_TYPE).defaultValue(Integer.toString(Settings.DEFAULTS.maxInFlight()))
+                .helpText("At most this many journey emails waiting for a worker on this node; past it a new email waits "
+                        + "for the retry task instead (its page is unchanged).")
+                .add()
+                .property().name(CLAIM_CONTENDERS).label("Outbox workers per email (testing)")
+                .type(ProviderConfigProperty.INTEGER_TYPE).defaultValue(Integer.toString(Settings.DEFAULTS.claimContenders()))
+                .helpText("Testing only: hand each new email to this many workers at once, to show that the lease sends "
+                        + "it once. Leave at 1.")
+                .add()
+                .build();
+    }
+
+    public static void configure(Config.Scope config) {
+        settings = new Settings(
+                clamp(config.getLong(RETRY_SECONDS, Settings.DEFAULTS.retrySeconds()), 1, 600),
+                (int) clamp(config.getInt(MAX_IN_FLIGHT, Settings.DEFAULTS.maxInFlight()), 1, 100_000),
+                (int) clamp(config.getInt(CLAIM_CONTENDERS, Settings.DEFAULTS.claimContenders()), 1, 8));
+    }
+
+    /** Schedules the retry task and registers the metrics (Keycloak's {@code /metrics} on the management port). */
+    public static void start(KeycloakSessionFactory factory) {
+        Gauge.builder("merchant.support.outbox.waiting", WAITING, AtomicLong::get)
+                .description("Journey emails waiting to be sent (every node sees the cluster's rows; updated by the retry task)")
+                .register(Metrics.globalRegistry);
+        Gauge.builder("merchant.support.outbox.oldest.age", OLDEST_AGE, AtomicLong::get).baseUnit("seconds")
+                .description("Age of the oldest journey email waiting to be sent")
+                .register(Metrics.globalRegistry);
+        failures = Counter.builder("merchant.support.outbox.failures")
+                .description("Journey email tries that failed (each is retried until the link's lifetime ends)")
+                .register(Metrics.globalRegistry);
+        sent = Counter.builder("merchant.support.outbox.sent").description("Journey emails sent by this node")
+                .register(Metrics.globalRegistry);
+        expired = Counter.builder("merchant.support.outbox.expired")
+                .description("Journey emails given up because the link's lifetime ended")
+                .register(Metrics.globalRegistry);
+        long interval = settings.retrySeconds() * 1000L;
+        KeycloakModelUtils.runJobInTransaction(factory, session -> {
+            TimerProvider timer = session.getProvider(TimerProvider.class);
+            if (timer != null) {
+                timer.schedule(new ClusterAwareScheduledTaskRunner(factory, new RetryTask(factory), interval), interval);
+            }
+        });
+    }
+
+    private static Counter counter(Counter counter) {
+        return counter != null ? counter : Counter.builder("merchant.support.outbox.unregistered").register(Metrics.globalRegistry);
+    }
+
+    private static long clamp(long value, long min, long max) {
+        return Math.max(min, Math.min(max, value));
+    }
+
+    private static ExecutorService executor(KeycloakSession session) {
+        return session.getProvider(ExecutorsProvider.class).getExecutor(EXECUTOR);
+    }
+
+    private static EntityManager em(KeycloakSession session) {
+        return session.getProvider(JpaConnectionProvider.class).getEntityManager();
+    }
+}
