@@ -22,6 +22,12 @@ public class MerchantSupportServer implements KeycloakServerConfig {
                 // As docs/DEPLOYING.md tells deployers: X-Forwarded-For is believed only from the proxy's address.
                 // The tests' "proxy" is 127.0.0.2; every other loopback address is a merchant's own machine.
                 .option("proxy-headers", "xforwarded")
-                .option("proxy-trusted-addresses", TRUSTED_PROXY + "/32");
+                .option("proxy-trusted-addresses", TRUSTED_PROXY + "/32")
+                // The outbox's retry task every 2 s (30 s by default), and every new email handed to two workers at
+                // once: each test that counts emails also shows that the lease sends a row once.
+                .option("spi-jpa-entity-provider--merchant-support--outbox-retry-seconds", "2")
+                .option("spi-jpa-entity-provider--merchant-support--outbox-claim-contenders", "2")
+                // Operators read the outbox's queue on /metrics (management port 9000).
+                .option("metrics-enabled", "true");
     }
 }
