@@ -24,8 +24,7 @@ final class LinkPages {
         DAMAGED(Response.Status.BAD_REQUEST), UNAVAILABLE(Response.Status.GONE), USED(Response.Status.GONE),
         USED_PASSKEY(Response.Status.GONE), COMPLETE(Response.Status.GONE), REPLACED(Response.Status.GONE),
         EXPIRED(Response.Status.GONE),
-        RESENT(Response.Status.OK), RESEND_LIMITED(Response.Status.TOO_MANY_REQUESTS),
-        SEND_FAILED(Response.Status.SERVICE_UNAVAILABLE);
+        RESENT(Response.Status.OK), RESEND_LIMITED(Response.Status.TOO_MANY_REQUESTS);
 
         final Response.Status status;
 
