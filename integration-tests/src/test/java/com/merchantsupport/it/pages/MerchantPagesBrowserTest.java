@@ -174,7 +174,7 @@ class MerchantPagesBrowserTest {
         page("page-expired", "merchantPageExpiredTitle", "connect");
         browser.find("#loginContinueLink").click();
         browser.waitFor("#merchant-mailbox");
-        assertEquals(1, Mails.to(mail.getReceivedMessages(), twice).size(), "one welcome email");
+        assertEquals(1, Mails.await(mail, twice, 1).size(), "one welcome email (sent after the commit: waited for)");
 
         // Already used
         browser.openRegistration().fillRegistration("Grace Hopper", existing).connect();
