@@ -31,7 +31,10 @@ public class MailOutboxRecord {
     @Column(name = "KIND", length = 32, nullable = false)
     String kind;
 
-    /** The welcome link's generation issued for this email; null for an email without a link. */
+    /**
+     * The welcome link's generation issued when this email was queued (null for an email without a link). The email
+     * carries the account's live link when it is sent: a resend since makes every queued email carry the newer one.
+     */
     @Column(name = "LINK_GENERATION")
     Integer linkGeneration;
 

@@ -116,17 +116,21 @@ public final class WelcomeLink {
     }
 
     /**
-     * The outbox's turn for a queued welcome email: sent only while its link is still the account's live one and the
-     * account still waits for it. The link is made now, from the request that queued it (the worker's context).
+     * The outbox's turn for a queued welcome email: sent while the account still waits for its link, with the
+     * account's live link as it is now (a link issued since, by a resend, is the one that works: every queued email
+     * carries it), made from the request that queued it (the worker's context).
      */
     public JourneyOutbox.Delivery deliver(UserModel user, JourneyOutbox.Queued email) throws EmailException {
-        Object[] row = row(user);
-        if (row == null || email.linkGeneration() == null || ((Number) row[0]).intValue() != email.linkGeneration()
-                || !MerchantAccount.isUnfinished(user)) {
+        Object[] live = em().createQuery("select r.generation, r.issuedAt from WelcomeLinkRecord r where r.userId = :user", Object[].class)
+                .setParameter("user", user.getId())
+                .getResultStream().findFirst().orElse(null);
+        if (live == null || !MerchantAccount.isUnfinished(user)) {
             return JourneyOutbox.Delivery.NOT_NEEDED;
         }
-        WelcomeLinkToken token = new WelcomeLinkToken(user.getId(), user.getEmail(), (int) email.expiresAt(), email.clientId(),
-                email.authSessionId(), email.linkGeneration());
+        int generation = ((Number) live[0]).intValue();
+        int expiresAt = (int) (((Number) live[1]).longValue() + WelcomeSettings.of(realm).linkLifespanSeconds());
+        WelcomeLinkToken token = new WelcomeLinkToken(user.getId(), user.getEmail(), expiresAt, email.clientId(),
+                email.authSessionId(), generation);
         String url = openUrl(token.serialize(session, realm, session.getContext().getUri()));
         EventBuilder event = new EventBuilder(realm, session, session.getContext().getConnection());
         if (email.clientId() != null) {
