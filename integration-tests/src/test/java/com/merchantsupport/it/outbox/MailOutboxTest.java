@@ -25,13 +25,17 @@ import com.merchantsupport.it.support.MerchantRealm;
 import com.merchantsupport.it.support.MerchantSupportServer;
 import com.merchantsupport.it.support.Texts;
 import org.jsoup.nodes.Element;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.keycloak.representations.idm.AdminEventRepresentation;
 import org.keycloak.representations.idm.RealmRepresentation;
 import org.keycloak.testframework.annotations.InjectRealm;
 import org.keycloak.testframework.annotations.KeycloakIntegrationTest;
 import org.keycloak.testframework.mail.MailServer;
 import org.keycloak.testframework.mail.annotations.InjectMailServer;
 import org.keycloak.testframework.realm.ManagedRealm;
+import org.keycloak.testframework.remote.timeoffset.InjectTimeOffSet;
+import org.keycloak.testframework.remote.timeoffset.TimeOffSet;
 
 /**
  * The journey's outbox against the real server: the page never waits for the mail server, an email queued while
@@ -47,6 +51,14 @@ class MailOutboxTest {
 
     @InjectMailServer
     MailServer mail;
+
+    @InjectTimeOffSet
+    TimeOffSet timeOffSet;
+
+    @AfterEach
+    void backToNow() {
+        timeOffSet.set(0);
+    }
 
     @Test
     void aMailServerThatNeverAnswersDoesNotHoldTheMailboxPage() throws Exception {
@@ -167,6 +179,32 @@ class MailOutboxTest {
         for (String email : emails) {
             assertEquals(1, Mails.count(mail, email), email);
         }
+    }
+
+    @Test
+    void anEmailNotSentWithinTheLinksLifetimeIsGivenUpWithAnAdminEvent() throws Exception {
+        String email = Accounts.newEmail("given-up");
+        try (var ignored = smtpPort("1")) {
+            Journey.register(new FormBrowser(), "Unlucky Merchant", email);
+            timeOffSet.set(25 * 3600); // past the default 24 h lifetime: the next try marks it expired
+            String path = null;
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (path == null && System.nanoTime() < deadline) {
+                Thread.sleep(500);
+                path = realm.admin().getAdminEvents().stream()
+                        .filter(e -> "merchant_email_expired".equals(e.getError()))
+                        .map(AdminEventRepresentation::getResourcePath)
+                        .filter(p -> p.startsWith("merchant-journey/mail-outbox/"))
+                        .findFirst().orElse(null);
+            }
+            assertTrue(path != null, "an admin event says the email was given up");
+        }
+        // Mail is back: the expired email is not sent.
+        String witness = Accounts.newEmail("given-up-witness");
+        Journey.register(new FormBrowser(), "Witness Merchant", witness);
+        Mails.await(mail, witness, 1);
+        Thread.sleep(5000);
+        assertEquals(0, Mails.count(mail, email));
     }
 
     @Test
