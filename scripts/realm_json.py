@@ -234,32 +234,7 @@ realm = {
             # email, profile); fullScopeAllowed false and no roles scope keep roles out of its tokens.
             "defaultClientScopes": ["basic", "email", "profile"],
             "optionalClientScopes": [],
-        },
-        # Keycloak's own account console, as Keycloak makes it, but named here: made implicitly during the import,
-        # it would get its client scopes before this JSON's exist (none), and its tokens no account roles (403).
-        {
-            "clientId": "account-console",
-            "name": "${client_account-console}",
-            "rootUrl": "${authBaseUrl}",
-            "baseUrl": "/realms/merchant-support/account/",
-            "enabled": True,
-            "protocol": "openid-connect",
-            "publicClient": True,
-            "redirectUris": ["/realms/merchant-support/account/*"],
-            "webOrigins": [],
-            "standardFlowEnabled": True,
-            "implicitFlowEnabled": False,
-            "directAccessGrantsEnabled": False,
-            "serviceAccountsEnabled": False,
-            "fullScopeAllowed": False,
-            "attributes": {"pkce.code.challenge.method": "S256", "post.logout.redirect.uris": "+"},
-            "protocolMappers": [
-                {"name": "audience resolve", "protocol": "openid-connect", "protocolMapper": "oidc-audience-resolve-mapper",
-                 "consentRequired": False, "config": {}},
-            ],
-            "defaultClientScopes": ["basic", "email", "profile", "roles", "web-origins", "acr"],
-            "optionalClientScopes": ["offline_access"],
-        },
+        }
     ],
     # The name rule's messages for the account console, which reads only its own theme and the realm's texts;
     # taken from the login theme's bundles, the one place they are written.
@@ -267,7 +242,6 @@ realm = {
         lang: {key: login_message(lang, key) for key in ("merchantNameControlCharacters", "merchantNameWebAddress")}
         for lang in ("en", "fr", "de", "es", "it")
     },
-    "clientScopeMappings": {"account": [{"client": "account-console", "roles": ["manage-account", "view-groups"]}]},
     "clientScopes": client_scopes,
     "defaultDefaultClientScopes": ["basic", "email", "profile", "roles", "web-origins", "acr"],
     "defaultOptionalClientScopes": ["offline_access"],
