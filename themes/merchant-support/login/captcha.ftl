@@ -2,7 +2,8 @@
   The captcha of the merchant-captcha form action, for whichever provider its config chose.
   Use inside the form, before the submit button (register.ftl, login-reset-password.ftl):
       <#import "captcha.ftl" as captcha> ... <@captcha.widget/>
-  reloadUrl: where "Reload and connect again" goes when the widget cannot run (the registration page by default).
+  reloadUrl: where "Reload and connect again" goes when the widget cannot run (the registration page by default);
+  notConfigured: the message key shown when the captcha lacks its keys (login-reset-password.ftl: captchaNotConfiguredReset).
   Renders nothing unless the step put captchaProvider on the page (captcha/CaptchaCheck). Reads only what it sets:
       captchaProvider        altcha | recaptcha | hcaptcha | turnstile (always)
       captchaNotConfigured   true when keys are missing: a "contact support" message replaces the widget
@@ -18,7 +19,7 @@
   come from data-strings (merchant-captcha.js registers them for the page's language).
 -->
 <#import "merchant-blocked.ftl" as blocked>
-<#macro widget reloadUrl=url.registrationUrl>
+<#macro widget reloadUrl=url.registrationUrl notConfigured="captchaNotConfigured">
 <#if captchaProvider??>
     <div id="merchant-captcha" class="${properties.kcFormGroupClass!} merchant-captcha" data-captcha-provider="${captchaProvider}"
          data-status-waiting="${msg("captchaStatusWaiting")}" data-status-verified="${msg("captchaStatusVerified")}"
@@ -34,7 +35,7 @@
          </#if>>
         <#if captchaNotConfigured??>
             <div class="${properties.kcAlertClass!} pf-m-danger" role="alert">
-                <span class="${properties.kcAlertTitleClass!} kc-feedback-text">${msg("captchaNotConfigured")}</span>
+                <span class="${properties.kcAlertTitleClass!} kc-feedback-text">${msg(notConfigured)}</span>
             </div>
         <#else>
             <noscript>

@@ -15,7 +15,7 @@
                 <#if !realm.loginWithEmailAllowed>${msg("username")}<#elseif !realm.registrationEmailAsUsername>${msg("usernameOrEmail")}<#else>${msg("email")}</#if>
             </#assign>
             <@field.input name="username" label=label value=auth.attemptedUsername!'' autofocus=true autocomplete=realm.registrationEmailAsUsername?then("email", "username") />
-            <@captcha.widget reloadUrl=url.loginResetCredentialsUrl/>
+            <@captcha.widget reloadUrl=url.loginResetCredentialsUrl notConfigured="captchaNotConfiguredReset"/>
             <@buttons.actionGroup>
               <@buttons.button id="kc-form-buttons" label="doSubmit"/>
               <@buttons.buttonLink href=url.loginUrl label="backToLogin"/>

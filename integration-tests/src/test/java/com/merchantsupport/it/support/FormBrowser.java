@@ -2,8 +2,10 @@ package com.merchantsupport.it.support;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.URI;
 import java.net.URLEncoder;
+import java.net.UnknownHostException;
 import java.net.http.HttpClient;
 import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
@@ -43,10 +45,31 @@ public final class FormBrowser implements AutoCloseable {
     private boolean followRedirects = true;
 
     public FormBrowser() {
+        this(clientBuilder().build());
+    }
+
+    private FormBrowser(HttpClient http) {
+        this.http = http;
+    }
+
+    /**
+     * A browser on another machine of the network: its connections leave from {@code loopbackAddress} (any
+     * 127.x.y.z on Linux), which is the address Keycloak sees, so per-address limits count it apart. Each test class
+     * that counts such limits uses addresses of its own (ResetPasswordGuardTest: 127.0.0.160 to 127.0.0.179).
+     */
+    public static FormBrowser from(String loopbackAddress) {
+        try {
+            return new FormBrowser(clientBuilder().localAddress(InetAddress.getByName(loopbackAddress)).build());
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException(loopbackAddress, e);
+        }
+    }
+
+    private static HttpClient.Builder clientBuilder() {
         // HTTP/1.1, as browsers speak over plain http (they never upgrade to h2c). Under load the JDK client's h2c
         // upgrade once left a request waiting past its timeout (FaultsOnPostgresTest, PostgreSQL restarted).
-        http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).cookieHandler(new LocalhostCookies())
-                .followRedirects(HttpClient.Redirect.NEVER).connectTimeout(Duration.ofSeconds(10)).build();
+        return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).cookieHandler(new LocalhostCookies())
+                .followRedirects(HttpClient.Redirect.NEVER).connectTimeout(Duration.ofSeconds(10));
     }
 
     /** One answer, after the redirects that were followed: the page, and the status of every hop on the way. */

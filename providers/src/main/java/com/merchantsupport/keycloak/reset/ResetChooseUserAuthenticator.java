@@ -98,7 +98,7 @@ public class ResetChooseUserAuthenticator extends ResetCredentialChooseUser {
             event.error(MerchantErrors.CAPTCHA_REFUSED);
             // The address stays in its field; the widget starts a new check.
             context.getAuthenticationSession().setAuthNote(AbstractUsernameFormAuthenticator.ATTEMPTED_USERNAME, typed);
-            context.challenge(context.form().addError(new FormMessage(null, result.failure().messageKey())).createPasswordReset());
+            context.challenge(context.form().addError(new FormMessage(null, result.failure().resetMessageKey())).createPasswordReset());
             return;
         }
         if (typed.isEmpty()) {
