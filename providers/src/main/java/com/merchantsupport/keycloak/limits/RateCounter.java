@@ -118,17 +118,23 @@ public final class RateCounter {
             return false;
         }
         String id = subject.key() + "@" + bucket;
-        int raised = em.createQuery("update RateCountRecord r set r.hits = r.hits + 1 where r.id = :id and r.hits < :room")
-                .setParameter("id", id)
-                .setParameter("room", (int) Math.min(Integer.MAX_VALUE, room))
-                .executeUpdate();
-        if (raised == 1) {
-            return true;
-        }
-        Number present = em.createQuery("select count(r) from RateCountRecord r where r.id = :id", Number.class)
-                .setParameter("id", id).getSingleResult();
-        if (present.longValue() > 0) {
-            return false;
+        int roomLeft = (int) Math.min(Integer.MAX_VALUE, room);
+        for (int attempt = 0; attempt < 3; attempt++) {
+            int raised = em.createQuery("update RateCountRecord r set r.hits = r.hits + 1 where r.id = :id and r.hits < :room")
+                    .setParameter("id", id).setParameter("room", roomLeft).executeUpdate();
+            if (raised == 1) {
+                return true;
+            }
+            List<Integer> hits = em.createQuery("select r.hits from RateCountRecord r where r.id = :id", Integer.class)
+                    .setParameter("id", id).getResultList();
+            if (hits.isEmpty()) {
+                break;
+            }
+            if (hits.get(0) >= roomLeft) {
+                return false;
+            }
+            // The bucket's row was committed by another request between the UPDATE and this read (read committed
+            // gives each statement its own snapshot): count again, now that it is there.
         }
         long expiresAt = (bucket + Limit.BUCKETS_PER_WINDOW + 1) * subject.limit().bucketSeconds();
         em.persist(new RateCountRecord(subject.key(), bucket, subject.realmId(), 1, expiresAt));
