@@ -97,18 +97,26 @@ public final class RateCounter {
         throw last;
     }
 
-    /** How many events the subject's window holds now. Reads only. */
+    /**
+     * How many events the subject's window holds now. Reads only, in a transaction of its own: a database error
+     * here never marks the request's own transaction for rollback.
+     */
     public static int used(KeycloakSession session, Subject subject) {
         long bucket = subject.limit().bucketAt(Time.currentTime());
-        return (int) sum(em(session), subject, subject.limit().oldestCountedBucket(bucket), bucket);
+        return KeycloakModelUtils.runJobInTransactionWithResult(session.getKeycloakSessionFactory(), other ->
+                (int) sum(em(other), subject, subject.limit().oldestCountedBucket(bucket), bucket));
     }
 
-    /** Seconds until one more event would be allowed (0: now). Reads only. */
+    /** Seconds until one more event would be allowed (0: now). Reads only, in a transaction of its own. */
     public static long secondsUntilRoom(KeycloakSession session, Subject subject) {
-        if (used(session, subject) < subject.limit().max()) {
-            return 0;
-        }
-        return retryAfter(em(session), subject, Time.currentTime());
+        long now = Time.currentTime();
+        return KeycloakModelUtils.runJobInTransactionWithResult(session.getKeycloakSessionFactory(), other -> {
+            long bucket = subject.limit().bucketAt(now);
+            if (sum(em(other), subject, subject.limit().oldestCountedBucket(bucket), bucket) < subject.limit().max()) {
+                return 0L;
+            }
+            return retryAfter(em(other), subject, now);
+        });
     }
 
     private static boolean takeOne(EntityManager em, Subject subject, long bucket) {
