@@ -391,6 +391,33 @@ authenticator_config.append(
     {"alias": "merchant browser no passkey used", "config": {"credentials": "webauthn-passwordless", "included": "false"}})
 realm["browserFlow"] = "merchant browser"
 
+# "Forgot my password": Keycloak's "reset credentials" flow, written out, with the pack's merchant-reset-choose-user in
+# place of reset-credentials-choose-user: the registration's captcha on the page, and limits per typed address and
+# per network address before Keycloak's own reset-credential-email sends its email (and answers "you should receive
+# an email shortly" for any address). Then Keycloak's new password, and a new one-time code when the account has one.
+# Tests, benchmarks and load runs raise addressResetsPerHour in their copies (TestRealmCopy): keep the key's name.
+authentication_flows.extend([
+    {"alias": "merchant reset credentials",
+     "description": "Merchant Support: Forgot my password. Captcha and limits, then Keycloak's reset email and new password.",
+     "providerId": "basic-flow", "topLevel": True, "builtIn": False,
+     "authenticationExecutions": [
+         execution("merchant-reset-choose-user", priority=10, config="merchant reset limits"),
+         execution("reset-credential-email", priority=20),
+         execution("reset-password", priority=30),
+         execution(None, requirement="CONDITIONAL", priority=40, flow_alias="merchant reset conditional otp"),
+     ]},
+    {"alias": "merchant reset conditional otp", "description": "A new one-time code when the account has one configured.",
+     "providerId": "basic-flow", "topLevel": False, "builtIn": False,
+     "authenticationExecutions": [
+         execution("conditional-user-configured", priority=10),
+         execution("reset-otp", priority=20),
+     ]},
+])
+authenticator_config.append(
+    {"alias": "merchant reset limits",
+     "config": {"addressResetsPerHour": "20", "accountResetsPerMinute": "1", "accountResetsPerHour": "5"}})
+realm["resetCredentialsFlow"] = "merchant reset credentials"
+
 # Security headers of the realm's pages (sign-in, registration, the pack's pages). Keycloak 26.7.3 puts no nonce or
 # hash on keycloak.v2's inline scripts (import map, dark mode, session polling, password checks), so script-src needs
 # 'unsafe-inline'; every other directive is strict. form-action: the help center too, because Chromium also checks

@@ -1,8 +1,10 @@
 <#--
   The captcha of the merchant-captcha form action, for whichever provider its config chose.
-  Use inside the registration form, before the submit button:
+  Use inside the form, before the submit button (register.ftl, login-reset-password.ftl):
       <#import "captcha.ftl" as captcha> ... <@captcha.widget/>
-  Renders nothing unless the form action put captchaProvider on the page. Reads only what the form action sets:
+  reloadUrl: where "Reload and connect again" goes when the widget cannot run (the registration page by default);
+  notConfigured: the message key shown when the captcha lacks its keys (login-reset-password.ftl: captchaNotConfiguredReset).
+  Renders nothing unless the step put captchaProvider on the page (captcha/CaptchaCheck). Reads only what it sets:
       captchaProvider        altcha | recaptcha | hcaptcha | turnstile (always)
       captchaNotConfigured   true when keys are missing: a "contact support" message replaces the widget
       captchaResponseField   form field carrying the answer
@@ -17,7 +19,7 @@
   come from data-strings (merchant-captcha.js registers them for the page's language).
 -->
 <#import "merchant-blocked.ftl" as blocked>
-<#macro widget>
+<#macro widget reloadUrl=url.registrationUrl notConfigured="captchaNotConfigured">
 <#if captchaProvider??>
     <div id="merchant-captcha" class="${properties.kcFormGroupClass!} merchant-captcha" data-captcha-provider="${captchaProvider}"
          data-status-waiting="${msg("captchaStatusWaiting")}" data-status-verified="${msg("captchaStatusVerified")}"
@@ -33,14 +35,14 @@
          </#if>>
         <#if captchaNotConfigured??>
             <div class="${properties.kcAlertClass!} pf-m-danger" role="alert">
-                <span class="${properties.kcAlertTitleClass!} kc-feedback-text">${msg("captchaNotConfigured")}</span>
+                <span class="${properties.kcAlertTitleClass!} kc-feedback-text">${msg(notConfigured)}</span>
             </div>
         <#else>
             <noscript>
                 <div class="${properties.kcAlertClass!} pf-m-warning">
                     <span class="${properties.kcAlertTitleClass!} kc-feedback-text">${msg("captchaNoScript")}</span>
                 </div>
-                <div class="merchant-blocked"><@blocked.steps/><@blocked.reload href=url.registrationUrl id="merchant-noscript-reload" primary=false/></div>
+                <div class="merchant-blocked"><@blocked.steps/><@blocked.reload href=reloadUrl id="merchant-noscript-reload" primary=false/></div>
             </noscript>
             <#if captchaProvider == "altcha">
                 <#assign altchaStrings>{"label":"${msg("captchaWidgetLabel")?json_string}","verifying":"${msg("captchaWidgetVerifying")?json_string}","verified":"${msg("captchaWidgetVerified")?json_string}","waitAlert":"${msg("captchaWidgetWaitAlert")?json_string}","verificationRequired":"${msg("captchaWidgetVerificationRequired")?json_string}","error":"${msg("captchaWidgetError")?json_string}","expired":"${msg("captchaWidgetExpired")?json_string}","verify":"${msg("captchaWidgetVerify")?json_string}","reload":"${msg("captchaWidgetReload")?json_string}","loading":"${msg("captchaWidgetLoading")?json_string}"}</#assign>
@@ -58,7 +60,7 @@
                 <div class="${properties.kcAlertClass!} pf-m-warning">
                     <span class="${properties.kcAlertTitleClass!} kc-feedback-text">${msg("captchaBlocked")}</span>
                 </div>
-                <div class="merchant-blocked"><@blocked.steps/><@blocked.reload href=url.registrationUrl id="merchant-captcha-reload" primary=false/></div>
+                <div class="merchant-blocked"><@blocked.steps/><@blocked.reload href=reloadUrl id="merchant-captcha-reload" primary=false/></div>
             </div>
             <p class="pf-v5-screen-reader" data-captcha-status role="status" aria-live="polite"></p>
             <script type="module" src="${url.resourcesPath}/js/merchant-captcha.js"></script>

@@ -5,10 +5,11 @@
     <#if section = "header">
         ${msg("merchantTryLaterTitle")}
     <#elseif section = "form">
-        <#if journeyStep?? && journeyStep == "connect"><@journey.steps current="connect"/></#if>
+        <#-- sign-up ("connect") and "Forgot my password" ("reset", whose page is the journey's first step too) -->
+        <#if journeyStep?? && (journeyStep == "connect" || journeyStep == "reset")><@journey.steps current="connect"/></#if>
         <div id="merchant-try-later" role="alert">
             <p id="merchant-try-later-wait">${msg("merchantTryLaterText", retryAfterMinutes)}</p>
-            <p>${msg("merchantTryLaterWhy")}</p>
+            <p>${msg((journeyStep?? && journeyStep == "reset")?then("merchantTryLaterWhyReset", "merchantTryLaterWhy"))}</p>
         </div>
         <#if tryLaterRestart?? && tryLaterRestart>
             <form id="merchant-try-later-form" class="${properties.kcFormClass!}" action="${url.loginAction}" method="post">

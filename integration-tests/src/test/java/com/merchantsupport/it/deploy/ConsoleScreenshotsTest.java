@@ -78,8 +78,9 @@ class ConsoleScreenshotsTest {
         browser.findElement(By.xpath("//tr[.//*[@data-testid='" + MAILBOX_STEP + "']]//button[@aria-label='Settings']")).click();
         WebElement dialog = waitFor("the step's settings", ExpectedConditions.visibilityOfElementLocated(By.cssSelector("[role='dialog']")));
         waitFor("the step's settings", d -> dialog.getText().contains("Welcome link lifespan"));
-        for (String setting : List.of("Email already used", "Welcome link lifespan (seconds)", "Welcome emails per minute",
-                "Welcome emails per hour", "'Someone tried to register' emails per hour")) {
+        for (String setting : List.of("Email already used", "Welcome link lifespan (seconds)", "Emails per email address (minute)",
+                "Emails per email address (hour)", "'Someone tried to register' emails per hour",
+                "Sign-ups per network address (10 minutes)", "Journey emails of the realm (hour)")) {
             assertTrue(dialog.getText().contains(setting), setting + " in:\n" + dialog.getText());
         }
         save("console-check-your-mailbox-settings");

@@ -173,6 +173,12 @@ final class RealmFile {
     }
 
     private static void compareList(String path, JsonNode expected, JsonNode actual, List<String> problems) {
+        if (expected.size() == 1 && actual.size() == 1 && expected.get(0).asText().startsWith("{")
+                && actual.get(0).asText().startsWith("{")) {
+            // A component's JSON document (the user profile): what it says, whatever the order an admin API wrote it in.
+            compare(path, tree(expected.get(0).asText()), tree(actual.get(0).asText()), problems);
+            return;
+        }
         if (expected.isEmpty() || !expected.get(0).isObject()) {
             Set<String> want = texts(expected);
             Set<String> got = texts(actual);

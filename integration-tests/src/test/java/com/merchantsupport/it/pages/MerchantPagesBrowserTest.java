@@ -136,6 +136,7 @@ class MerchantPagesBrowserTest {
         browser.waitFor("#kc-reset-password-form");
         page("forgot-password", null, "connect");
         browser.find("#username").sendKeys(existing);
+        browser.captchaDone(); // the registration's captcha, on this page too
         browser.find("#kc-form-buttons").click();
         browser.waitFor("#kc-form-login");
         page("forgot-password-sent", "merchantSignInTitle", "mailbox"); // "you should receive an email shortly"

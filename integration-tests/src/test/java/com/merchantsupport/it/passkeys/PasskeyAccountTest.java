@@ -161,9 +161,7 @@ class PasskeyAccountTest {
         String email = Accounts.newEmail("passkey-forgot");
         withPasskey(register("Forgetful Merchant", email), null);
 
-        FormBrowser browser = new FormBrowser().open(Pages.signIn());
-        browser.open(browser.link("#kc-form-login a[href*='reset-credentials']"));
-        browser.submit("#kc-reset-password-form", Map.of("username", email));
+        FormBrowser browser = Journey.forgotPassword(new FormBrowser(), email);
         Matcher reset = RESET_LINK.matcher(Mails.text(mailTo(email, 2)));
         assertTrue(reset.find(), "a reset email");
         browser.open(reset.group());

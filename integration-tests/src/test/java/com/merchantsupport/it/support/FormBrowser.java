@@ -2,8 +2,10 @@ package com.merchantsupport.it.support;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.URI;
 import java.net.URLEncoder;
+import java.net.UnknownHostException;
 import java.net.http.HttpClient;
 import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
@@ -46,7 +48,7 @@ public final class FormBrowser implements AutoCloseable {
         this(null);
     }
 
-    private FormBrowser(java.net.InetAddress localAddress) {
+    private FormBrowser(InetAddress localAddress) {
         // HTTP/1.1, as browsers speak over plain http (they never upgrade to h2c). Under load the JDK client's h2c
         // upgrade once left a request waiting past its timeout (FaultsOnPostgresTest, PostgreSQL restarted).
         HttpClient.Builder builder = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).cookieHandler(new LocalhostCookies())
@@ -64,8 +66,8 @@ public final class FormBrowser implements AutoCloseable {
      */
     public static FormBrowser from(String loopbackAddress) {
         try {
-            return new FormBrowser(java.net.InetAddress.getByName(loopbackAddress));
-        } catch (java.net.UnknownHostException e) {
+            return new FormBrowser(InetAddress.getByName(loopbackAddress));
+        } catch (UnknownHostException e) {
             throw new IllegalArgumentException(loopbackAddress, e);
         }
     }

@@ -18,6 +18,7 @@ public final class Journey {
     public static final String REGISTER_FORM = "#kc-register-form";
     public static final String MAILBOX_FORM = "#merchant-mailbox-form";
     public static final String CREATE_PASSWORD_FORM = "#merchant-create-password-form";
+    public static final String RESET_FORM = "#kc-reset-password-form";
     /** A password the realm's policy accepts. */
     public static final String PASSWORD = "a-Good-password-2026";
 
@@ -71,11 +72,24 @@ public final class Journey {
         return browser;
     }
 
+    /** The "Forgot my password" page, from the help center's sign-in page. */
+    public static FormBrowser openForgotPassword(FormBrowser browser) {
+        browser.open(Pages.signIn());
+        return browser.open(browser.link("a[href*=reset-credentials]"));
+    }
+
+    /**
+     * "Forgot my password" on the sign-in page: the address typed, the captcha solved, "Submit". For any address
+     * Keycloak answers "you should receive an email shortly" (unless a limit answers 429).
+     */
+    public static FormBrowser forgotPassword(FormBrowser browser, String email) {
+        openForgotPassword(browser);
+        return browser.submit(RESET_FORM, Map.of("username", email, "altcha", AltchaSolver.solve(MerchantRealm.NAME)));
+    }
+
     /** Keycloak's own "Forgot my password" email, asked for on the sign-in page: the key of its action token. */
     public static String resetCredentialsKey(FormBrowser browser, MailServer mail, String email) {
-        browser.open(Pages.signIn());
-        browser.open(browser.link("a[href*=reset-credentials]"));
-        browser.submit("#kc-reset-password-form", Map.of("username", email));
+        forgotPassword(browser, email);
         return Pages.keyOf(Mails.actionTokenLink(Mails.newest(mail, email)));
     }
 

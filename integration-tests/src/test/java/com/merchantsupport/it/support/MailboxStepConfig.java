@@ -9,8 +9,8 @@ import org.keycloak.representations.idm.AuthenticatorConfigRepresentation;
 import org.keycloak.testframework.realm.ManagedRealm;
 
 /**
- * Changes the "check your mailbox" step's settings the way a realm admin does in the console, and
- * puts them back: tests share the imported realm.
+ * Changes a step's settings the way a realm admin does in the console, and puts them back: tests share the imported
+ * realm. The "check your mailbox" step by default; {@link #resetStep} for "Forgot my password".
  */
 public final class MailboxStepConfig implements AutoCloseable {
 
@@ -28,9 +28,18 @@ public final class MailboxStepConfig implements AutoCloseable {
 
     /** The same on a server the test started itself (a node on PostgreSQL). */
     public static MailboxStepConfig change(RealmResource realm, Map<String, String> settings) {
-        AuthenticationExecutionInfoRepresentation execution = realm.flows().getExecutions("merchant registration").stream()
-                .filter(e -> "merchant-check-your-mailbox".equals(e.getProviderId()))
-                .findFirst().orElseThrow();
+        return change(realm, "merchant registration", "merchant-check-your-mailbox", settings);
+    }
+
+    /** The settings of {@code merchant-reset-choose-user} in the realm's flow "merchant reset credentials". */
+    public static MailboxStepConfig resetStep(ManagedRealm realm, Map<String, String> settings) {
+        return change(realm.admin(), "merchant reset credentials", "merchant-reset-choose-user", settings);
+    }
+
+    private static MailboxStepConfig change(RealmResource realm, String flow, String step, Map<String, String> settings) {
+        AuthenticationExecutionInfoRepresentation execution = realm.flows().getExecutions(flow).stream()
+                .filter(e -> step.equals(e.getProviderId()))
+                .findFirst().orElseThrow(() -> new AssertionError("no step " + step + " in flow " + flow));
         AuthenticatorConfigRepresentation config = realm.flows().getAuthenticatorConfig(execution.getAuthenticationConfig());
         AuthenticatorConfigRepresentation original = copy(config);
         Map<String, String> changed = new HashMap<>(config.getConfig());

@@ -39,20 +39,25 @@ public final class TestRealmCopy implements LauncherSessionListener {
         write(Path.of(shipped), Path.of(copy));
     }
 
-    /** The shipped file with {@link #RAISED} over every authenticator config that names one of those keys. */
+    /** {@link #RAISED} over every authenticator config of {@code realm} that names one of those keys; returns it. */
+    public static JsonNode raise(JsonNode realm) {
+        for (JsonNode config : realm.path("authenticatorConfig")) {
+            if (config.get("config") instanceof ObjectNode values) {
+                RAISED.forEach((key, value) -> {
+                    if (values.has(key)) {
+                        values.put(key, value);
+                    }
+                });
+            }
+        }
+        return realm;
+    }
+
+    /** The shipped file with {@link #raise} applied. */
     public static void write(Path shipped, Path copy) {
         try {
             ObjectMapper json = new ObjectMapper();
-            JsonNode realm = json.readTree(shipped.toFile());
-            for (JsonNode config : realm.path("authenticatorConfig")) {
-                if (config.get("config") instanceof ObjectNode values) {
-                    RAISED.forEach((key, value) -> {
-                        if (values.has(key)) {
-                            values.put(key, value);
-                        }
-                    });
-                }
-            }
+            JsonNode realm = raise(json.readTree(shipped.toFile()));
             Files.createDirectories(copy.getParent());
             json.writerWithDefaultPrettyPrinter().writeValue(copy.toFile(), realm);
         } catch (IOException e) {

@@ -2,7 +2,8 @@ package com.merchantsupport.keycloak.captcha;
 
 /**
  * Why a captcha answer was refused. {@link #code()} goes into the {@code REGISTER_ERROR} event as detail
- * {@code captcha_reason} (for operators); {@link #messageKey()} is the message the merchant reads on the page.
+ * {@code captcha_reason} (for operators); {@link #messageKey()} is the message the merchant reads on the page
+ * ({@link #resetMessageKey()} on the "Forgot my password" page).
  * Vendors map their own error codes onto these, so adding a vendor adds no reason.
  */
 public enum CaptchaFailure {
@@ -58,5 +59,10 @@ public enum CaptchaFailure {
     /** Key in the login theme's message bundles. */
     public String messageKey() {
         return messageKey;
+    }
+
+    /** The same message on the "Forgot my password" page, which sends an email rather than creating an account. */
+    public String resetMessageKey() {
+        return CaptchaMessages.onResetPage(messageKey);
     }
 }

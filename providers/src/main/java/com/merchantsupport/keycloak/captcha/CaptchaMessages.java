@@ -18,6 +18,14 @@ public final class CaptchaMessages {
     /** Shown inside {@code <noscript>}. */
     public static final String NO_SCRIPT = "captchaNoScript";
 
+    /**
+     * A message's wording on the "Forgot my password" page ("no email was sent" rather than "your account was not
+     * created"): the key with {@code Reset} appended, in all five bundles for the five messages above.
+     */
+    public static String onResetPage(String key) {
+        return key + "Reset";
+    }
+
     private CaptchaMessages() {
     }
 }

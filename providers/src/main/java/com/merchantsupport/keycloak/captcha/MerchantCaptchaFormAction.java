@@ -1,8 +1,6 @@
 package com.merchantsupport.keycloak.captcha;
 
 import java.util.List;
-import java.util.Locale;
-import java.util.Optional;
 
 import com.merchantsupport.keycloak.journey.FlowSettings;
 import com.merchantsupport.keycloak.journey.StatelessProviderFactory;
@@ -44,42 +42,26 @@ public class MerchantCaptchaFormAction implements FormAction {
 
     @Override
     public void buildPage(FormContext context, LoginFormsProvider form) {
-        CaptchaSettings settings = settings(context.getAuthenticatorConfig());
-        form.setAttribute("captchaProvider", settings.provider());
-        Optional<CaptchaProvider> provider = CaptchaProviders.find(settings.provider());
-        KeycloakSession session = context.getSession();
-        if (provider.isEmpty() || !provider.get().isConfigured(session, settings)) {
-            LOG.warnf("Captcha '%s' of realm %s is not configured: the registration page says so", settings.provider(),
-                    context.getRealm().getName());
-            form.setAttribute("captchaNotConfigured", true);
-            return;
-        }
-        Locale locale = session.getContext().resolveLocale(context.getUser());
-        form.setAttribute("captchaResponseField", provider.get().responseField());
-        provider.get().pageAttributes(session, settings, locale).forEach(form::setAttribute);
+        check(context.getAuthenticatorConfig()).onPage(context.getSession(), form, context.getUser(), "registration");
     }
 
     @Override
     public void validate(ValidationContext context) {
         MultivaluedMap<String, String> formData = context.getHttpRequest().getDecodedFormParameters();
-        CaptchaSettings settings = settings(context.getAuthenticatorConfig());
-        Optional<CaptchaProvider> provider = CaptchaProviders.find(settings.provider());
-        CaptchaResult result = provider
-                .map(p -> p.verify(context.getSession(), formData.getFirst(p.responseField()),
-                        context.getConnection().getRemoteAddr(), settings))
-                .orElseGet(() -> CaptchaResult.failed(CaptchaFailure.NOT_CONFIGURED, "unknown provider " + settings.provider()));
+        CaptchaCheck check = check(context.getAuthenticatorConfig());
+        CaptchaResult result = check.verify(context.getSession(), formData, context.getConnection().getRemoteAddr());
         // On the shared event builder: the REGISTER event says which captcha let the merchant in,
         // the REGISTER_ERROR event which one refused them and why.
-        context.getEvent().detail(EVENT_PROVIDER, settings.provider());
+        context.getEvent().detail(EVENT_PROVIDER, check.providerId());
         if (result.success()) {
             context.success();
             return;
         }
-        LOG.debugf("Registration refused by captcha %s in realm %s: %s %s", settings.provider(),
+        LOG.debugf("Registration refused by captcha %s in realm %s: %s %s", check.providerId(),
                 context.getRealm().getName(), result.reason(), result.detail());
         context.getEvent().detail(EVENT_REASON, result.reason());
         if (!result.detail().isBlank()) {
-            context.getEvent().detail(EVENT_DETAIL, shorten(result.detail()));
+            context.getEvent().detail(EVENT_DETAIL, CaptchaCheck.eventDetail(result));
         }
         context.error(Errors.INVALID_REGISTRATION);
         context.validationError(formData, List.of(new FormMessage(null, result.failure().messageKey())));
@@ -108,12 +90,8 @@ public class MerchantCaptchaFormAction implements FormAction {
     public void close() {
     }
 
-    private static CaptchaSettings settings(AuthenticatorConfigModel config) {
-        return CaptchaSettings.from(FlowSettings.of(config));
-    }
-
-    private static String shorten(String text) {
-        return text.length() <= 200 ? text : text.substring(0, 200);
+    private static CaptchaCheck check(AuthenticatorConfigModel config) {
+        return CaptchaCheck.of(CaptchaSettings.from(FlowSettings.of(config)));
     }
 
     /** Factory of {@link MerchantCaptchaFormAction}; carries the admin-console settings. */

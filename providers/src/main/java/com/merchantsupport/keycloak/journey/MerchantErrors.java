@@ -8,6 +8,8 @@ public final class MerchantErrors {
 
     /** A per-address or realm-wide limit refused a sign-up or a password reset (the reason detail says which). */
     public static final String RATE_LIMITED = "merchant_rate_limited";
+    /** The captcha refused a "Forgot my password" request (the {@code captcha_reason} detail says why); nothing sent. */
+    public static final String CAPTCHA_REFUSED = "merchant_captcha_refused";
     /** A send limit (per email address, per network address, realm-wide) refused an email. */
     public static final String TOO_MANY_EMAILS = "too_many_emails";
     /** The mail server refused or did not answer; the account is kept. */

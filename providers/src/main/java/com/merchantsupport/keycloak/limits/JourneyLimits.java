@@ -16,6 +16,8 @@ import org.keycloak.models.RealmModel;
  */
 public final class JourneyLimits {
 
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(JourneyLimits.class);
+
     static final long TEN_MINUTES = 600;
     static final long HOUR = 3600;
     static final long MINUTE = 60;
@@ -114,9 +116,16 @@ public final class JourneyLimits {
      * above {@code ceiling}. Reads only.
      */
     public long captchaMaxNumber(long base, long ceiling) {
-        // A subject's key does not depend on its maximum: any maximum reads the same count.
-        int busy = RateCounter.used(session, subject("sign-ups-per-address", 1, TEN_MINUTES, address))
-                + RateCounter.used(session, subject("resets-per-address", 1, HOUR, address));
+        int busy;
+        try {
+            // A subject's key does not depend on its maximum: any maximum reads the same count.
+            busy = RateCounter.used(session, subject("sign-ups-per-address", 1, TEN_MINUTES, address))
+                    + RateCounter.used(session, subject("resets-per-address", 1, HOUR, address));
+        } catch (RuntimeException databaseDown) {
+            // The challenge stays available at the configured difficulty; the limits still hold at submit.
+            LOG.debugf("captcha difficulty read at the base: %s", databaseDown.getMessage());
+            return base;
+        }
         return climb(base, busy - settings.captchaClimbAfter() + 1, ceiling);
     }
 

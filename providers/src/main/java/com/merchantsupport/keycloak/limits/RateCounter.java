@@ -97,18 +97,26 @@ public final class RateCounter {
         throw last;
     }
 
-    /** How many events the subject's window holds now. Reads only. */
+    /**
+     * How many events the subject's window holds now. Reads only, in a transaction of its own: a database error
+     * here never marks the request's own transaction for rollback.
+     */
     public static int used(KeycloakSession session, Subject subject) {
         long bucket = subject.limit().bucketAt(Time.currentTime());
-        return (int) sum(em(session), subject, subject.limit().oldestCountedBucket(bucket), bucket);
+        return KeycloakModelUtils.runJobInTransactionWithResult(session.getKeycloakSessionFactory(), other ->
+                (int) sum(em(other), subject, subject.limit().oldestCountedBucket(bucket), bucket));
     }
 
-    /** Seconds until one more event would be allowed (0: now). Reads only. */
+    /** Seconds until one more event would be allowed (0: now). Reads only, in a transaction of its own. */
     public static long secondsUntilRoom(KeycloakSession session, Subject subject) {
-        if (used(session, subject) < subject.limit().max()) {
-            return 0;
-        }
-        return retryAfter(em(session), subject, Time.currentTime());
+        long now = Time.currentTime();
+        return KeycloakModelUtils.runJobInTransactionWithResult(session.getKeycloakSessionFactory(), other -> {
+            long bucket = subject.limit().bucketAt(now);
+            if (sum(em(other), subject, subject.limit().oldestCountedBucket(bucket), bucket) < subject.limit().max()) {
+                return 0L;
+            }
+            return retryAfter(em(other), subject, now);
+        });
     }
 
     private static boolean takeOne(EntityManager em, Subject subject, long bucket) {
@@ -118,17 +126,23 @@ public final class RateCounter {
             return false;
         }
         String id = subject.key() + "@" + bucket;
-        int raised = em.createQuery("update RateCountRecord r set r.hits = r.hits + 1 where r.id = :id and r.hits < :room")
-                .setParameter("id", id)
-                .setParameter("room", (int) Math.min(Integer.MAX_VALUE, room))
-                .executeUpdate();
-        if (raised == 1) {
-            return true;
-        }
-        Number present = em.createQuery("select count(r) from RateCountRecord r where r.id = :id", Number.class)
-                .setParameter("id", id).getSingleResult();
-        if (present.longValue() > 0) {
-            return false;
+        int roomLeft = (int) Math.min(Integer.MAX_VALUE, room);
+        for (int attempt = 0; attempt < 3; attempt++) {
+            int raised = em.createQuery("update RateCountRecord r set r.hits = r.hits + 1 where r.id = :id and r.hits < :room")
+                    .setParameter("id", id).setParameter("room", roomLeft).executeUpdate();
+            if (raised == 1) {
+                return true;
+            }
+            List<Integer> hits = em.createQuery("select r.hits from RateCountRecord r where r.id = :id", Integer.class)
+                    .setParameter("id", id).getResultList();
+            if (hits.isEmpty()) {
+                break;
+            }
+            if (hits.get(0) >= roomLeft) {
+                return false;
+            }
+            // The bucket's row was committed by another request between the UPDATE and this read (read committed
+            // gives each statement its own snapshot): count again, now that it is there.
         }
         long expiresAt = (bucket + Limit.BUCKETS_PER_WINDOW + 1) * subject.limit().bucketSeconds();
         em.persist(new RateCountRecord(subject.key(), bucket, subject.realmId(), 1, expiresAt));
