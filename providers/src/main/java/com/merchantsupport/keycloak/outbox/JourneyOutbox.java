@@ -5,8 +5,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.PriorityBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -22,7 +25,6 @@ import org.keycloak.Config;
 import org.keycloak.common.util.Time;
 import org.keycloak.connections.jpa.JpaConnectionProvider;
 import org.keycloak.email.EmailException;
-import org.keycloak.executors.ExecutorsProvider;
 import org.keycloak.locale.LocaleSelectorProvider;
 import org.keycloak.models.AbstractKeycloakTransaction;
 import org.keycloak.models.KeycloakSession;
@@ -40,7 +42,8 @@ import org.keycloak.timer.TimerProvider;
  * The journey's outbox, and the only class that decides anything about it. Every journey email (welcome, resend,
  * "someone tried", provider welcome) is a row of {@code MERCHANT_MAIL_OUTBOX} written in the transaction of the
  * request that asked for it, so a rolled-back sign-up leaves no row and sends nothing. Once that transaction has
- * committed the row is handed to a worker (Keycloak's executor, a bounded number in flight), which claims the row's
+ * committed the row is handed to a worker (the outbox's own pool of {@code outboxWorkers} threads per node, a bounded
+ * number waiting; a new email is taken before any retry), which claims the row's
  * lease with one conditional UPDATE, sends, and deletes the row; a failure is recorded with the next try's time.
  * A cluster-aware task retries the due rows until the link's lifetime ends; then the row is marked expired and the
  * realm's admins get an admin event.
@@ -52,10 +55,12 @@ public final class JourneyOutbox {
 
     private static final Logger LOG = Logger.getLogger(JourneyOutbox.class);
 
-    static final String EXECUTOR = "merchant-mail-outbox";
     static final String TASK_NAME = "merchant-support-mail-outbox";
-    /** Longer than any SMTP exchange (Keycloak's timeouts: 10 s to connect, 10 s per reply). */
-    static final long LEASE_SECONDS = 120;
+    /**
+     * Longer than an SMTP exchange (Keycloak's timeouts: 10 s to connect, 10 s per reply; a silent server ends it at
+     * the first), short enough that a row claimed by a node that died is tried again within a minute.
+     */
+    static final long LEASE_SECONDS = 60;
     /** The first ten minutes are retried at least once a minute; then the wait grows. */
     static final long FAST_RETRY_WINDOW = 600;
     static final long MAX_DELAY = 3600;
@@ -63,6 +68,7 @@ public final class JourneyOutbox {
 
     static final String RETRY_SECONDS = "outboxRetrySeconds";
     static final String MAX_IN_FLIGHT = "outboxMaxInFlight";
+    static final String WORKERS = "outboxWorkers";
     static final String CLAIM_CONTENDERS = "outboxClaimContenders";
 
     /** The kinds of journey email. */
@@ -105,15 +111,18 @@ public final class JourneyOutbox {
     }
 
     private static volatile Settings settings = Settings.DEFAULTS;
-    private static final AtomicInteger IN_FLIGHT = new AtomicInteger();
+    /** The rows queued or being sent on this node, with how many workers hold each: a row is never queued twice here. */
+    private static final ConcurrentHashMap<String, Integer> IN_FLIGHT = new ConcurrentHashMap<>();
+    private static final AtomicLong SEQUENCE = new AtomicLong();
+    private static volatile ThreadPoolExecutor pool;
     private static final AtomicLong WAITING = new AtomicLong();
     private static final AtomicLong OLDEST_AGE = new AtomicLong();
     private static volatile Counter failures;
     private static volatile Counter sent;
     private static volatile Counter expired;
 
-    record Settings(long retrySeconds, int maxInFlight, int claimContenders) {
-        static final Settings DEFAULTS = new Settings(30, 1000, 1);
+    record Settings(long retrySeconds, int maxInFlight, int claimContenders, int workers) {
+        static final Settings DEFAULTS = new Settings(30, 1000, 1, 16);
     }
 
     private final KeycloakSession session;
@@ -152,11 +161,10 @@ public final class JourneyOutbox {
 
         String id = row.id;
         KeycloakSessionFactory factory = session.getKeycloakSessionFactory();
-        ExecutorService executor = executor(session);
         session.getTransactionManager().enlistAfterCompletion(new AbstractKeycloakTransaction() {
             @Override
             protected void commitImpl() {
-                handOff(factory, executor, id);
+                handOff(factory, id, true);
             }
 
             @Override
@@ -204,26 +212,57 @@ public final class JourneyOutbox {
 
     // ---- the workers
 
-    /** After commit: to a worker now, unless too many are in flight (the retry task then takes the row). */
-    private static void handOff(KeycloakSessionFactory factory, ExecutorService executor, String id) {
-        for (int contender = 0; contender < settings.claimContenders(); contender++) {
-            if (IN_FLIGHT.incrementAndGet() > settings.maxInFlight()) {
-                IN_FLIGHT.decrementAndGet();
+    /**
+     * To a worker of this node. A new email (after its commit) goes ahead of every retry in the workers' queue, so a
+     * backlog never delays it; only past {@code outboxMaxInFlight} rows waiting here is it left to the retry task. The
+     * retry task fills at most half of that, and never queues a row this node already holds.
+     */
+    private static void handOff(KeycloakSessionFactory factory, String id, boolean fresh) {
+        ThreadPoolExecutor workers = pool;
+        if (workers == null || workers.isShutdown()) {
+            return; // stopping: the row waits in the table for the retry task
+        }
+        int contenders = fresh ? settings.claimContenders() : 1;
+        if (fresh) {
+            if (IN_FLIGHT.size() >= settings.maxInFlight()) {
                 LOG.debugf("outbox row %s left to the retry task: %d emails in flight", id, settings.maxInFlight());
                 return;
             }
+            IN_FLIGHT.merge(id, contenders, Integer::sum);
+        } else if (IN_FLIGHT.putIfAbsent(id, 1) != null) {
+            return;
+        }
+        for (int contender = 0; contender < contenders; contender++) {
             try {
-                executor.execute(() -> {
-                    try {
-                        sendNow(factory, id);
-                    } finally {
-                        IN_FLIGHT.decrementAndGet();
-                    }
-                });
+                workers.execute(new Job(factory, id, fresh ? 0 : 1, SEQUENCE.incrementAndGet()));
             } catch (RejectedExecutionException shuttingDown) {
-                IN_FLIGHT.decrementAndGet();
-                return;
+                release(id);
             }
+        }
+    }
+
+    private static void release(String id) {
+        IN_FLIGHT.computeIfPresent(id, (key, held) -> held <= 1 ? null : held - 1);
+    }
+
+    static int retryRoom() {
+        return Math.max(0, (settings.maxInFlight() + 1) / 2 - IN_FLIGHT.size());
+    }
+
+    /** One row's turn on a worker: new emails (priority 0) before retries (1), each in the order it was handed over. */
+    private record Job(KeycloakSessionFactory factory, String id, int priority, long sequence) implements Runnable, Comparable<Job> {
+        @Override
+        public void run() {
+            try {
+                sendNow(factory, id);
+            } finally {
+                release(id);
+            }
+        }
+
+        @Override
+        public int compareTo(Job other) {
+            return priority != other.priority ? Integer.compare(priority, other.priority) : Long.compare(sequence, other.sequence);
         }
     }
 
@@ -354,15 +393,15 @@ public final class JourneyOutbox {
         public void run(KeycloakSession session) {
             long now = Time.currentTime();
             EntityManager em = em(session);
-            List<String> due = em.createQuery("select r.id from MailOutboxRecord r where r.status = :waiting"
+            int room = retryRoom();
+            List<String> due = room == 0 ? List.of() : em.createQuery("select r.id from MailOutboxRecord r where r.status = :waiting"
                             + " and r.nextAttempt <= :now and (r.leaseUntil is null or r.leaseUntil < :now)"
                             + " order by r.nextAttempt", String.class)
                     .setParameter("waiting", MailOutboxRecord.WAITING)
                     .setParameter("now", now)
-                    .setMaxResults(Math.max(1, settings.maxInFlight() - IN_FLIGHT.get()))
+                    .setMaxResults(room)
                     .getResultList();
-            ExecutorService executor = executor(session);
-            due.forEach(id -> handOff(factory, executor, id));
+            due.forEach(id -> handOff(factory, id, false));
 
             Object[] queue = em.createQuery("select count(r), min(r.createdAt) from MailOutboxRecord r where r.status = :waiting", Object[].class)
                     .setParameter("waiting", MailOutboxRecord.WAITING)
@@ -395,7 +434,12 @@ public final class JourneyOutbox {
                 .property().name(MAX_IN_FLIGHT).label("Outbox emails in flight")
                 .type(ProviderConfigProperty.INTEGER_TYPE).defaultValue(Integer.toString(Settings.DEFAULTS.maxInFlight()))
                 .helpText("At most this many journey emails waiting for a worker on this node; past it a new email waits "
-                        + "for the retry task instead (its page is unchanged).")
+                        + "for the retry task instead (its page is unchanged). The retry task fills at most half of it.")
+                .add()
+                .property().name(WORKERS).label("Outbox workers")
+                .type(ProviderConfigProperty.INTEGER_TYPE).defaultValue(Integer.toString(Settings.DEFAULTS.workers()))
+                .helpText("Journey emails sent at once by this node (1 to 256). Each holds a database connection during "
+                        + "its SMTP exchange; new emails are sent before retries.")
                 .add()
                 .property().name(CLAIM_CONTENDERS).label("Outbox workers per email (testing)")
                 .type(ProviderConfigProperty.INTEGER_TYPE).defaultValue(Integer.toString(Settings.DEFAULTS.claimContenders()))
@@ -409,11 +453,43 @@ public final class JourneyOutbox {
         settings = new Settings(
                 clamp(config.getLong(RETRY_SECONDS, Settings.DEFAULTS.retrySeconds()), 1, 600),
                 (int) clamp(config.getInt(MAX_IN_FLIGHT, Settings.DEFAULTS.maxInFlight()), 1, 100_000),
-                (int) clamp(config.getInt(CLAIM_CONTENDERS, Settings.DEFAULTS.claimContenders()), 1, 8));
+                (int) clamp(config.getInt(CLAIM_CONTENDERS, Settings.DEFAULTS.claimContenders()), 1, 8),
+                (int) clamp(config.getInt(WORKERS, Settings.DEFAULTS.workers()), 1, 256));
+    }
+
+    /** The node stops: the queued rows stay in the table (the retry task of a running node takes them), sends under way end. */
+    public static void stop() {
+        ThreadPoolExecutor workers = pool;
+        pool = null;
+        if (workers == null) {
+            return;
+        }
+        workers.getQueue().clear();
+        workers.shutdown();
+        try {
+            if (!workers.awaitTermination(15, TimeUnit.SECONDS)) {
+                workers.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            workers.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
+        IN_FLIGHT.clear();
     }
 
     /** Schedules the retry task and registers the metrics (Keycloak's {@code /metrics} on the management port). */
     public static void start(KeycloakSessionFactory factory) {
+        AtomicInteger threads = new AtomicInteger();
+        // Keycloak's ExecutorsProvider pool runs 4 threads whatever its maximum (an unbounded queue): 4 emails at once,
+        // about 10 a second against a real mail server, far fewer than a busy sign-up page queues.
+        ThreadPoolExecutor workers = new ThreadPoolExecutor(settings.workers(), settings.workers(), 60, TimeUnit.SECONDS,
+                new PriorityBlockingQueue<>(), runnable -> {
+                    Thread thread = new Thread(runnable, "merchant-mail-outbox-" + threads.incrementAndGet());
+                    thread.setDaemon(true);
+                    return thread;
+                });
+        workers.allowCoreThreadTimeOut(true);
+        pool = workers;
         Gauge.builder("merchant.support.outbox.waiting", WAITING, AtomicLong::get)
                 .description("Journey emails waiting to be sent (every node sees the cluster's rows; updated by the retry task)")
                 .register(Metrics.globalRegistry);
@@ -443,10 +519,6 @@ public final class JourneyOutbox {
 
     private static long clamp(long value, long min, long max) {
         return Math.max(min, Math.min(max, value));
-    }
-
-    private static ExecutorService executor(KeycloakSession session) {
-        return session.getProvider(ExecutorsProvider.class).getExecutor(EXECUTOR);
     }
 
     private static EntityManager em(KeycloakSession session) {

@@ -89,5 +89,11 @@ public class MerchantTables implements JpaEntityProvider {
         public List<ProviderConfigProperty> getConfigMetadata() {
             return JourneyOutbox.configProperties();
         }
+
+        /** The node stops: the outbox's workers end (the rows they had not taken wait in the table). */
+        @Override
+        public void close() {
+            JourneyOutbox.stop();
+        }
     }
 }
