@@ -8,6 +8,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.PriorityBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -115,6 +116,9 @@ public final class JourneyOutbox {
     private static final ConcurrentHashMap<String, Integer> IN_FLIGHT = new ConcurrentHashMap<>();
     private static final AtomicLong SEQUENCE = new AtomicLong();
     private static volatile ThreadPoolExecutor pool;
+    /** Gives back the lease of a row whose try broke on the database (not on the mail server), a few seconds later. */
+    private static volatile ScheduledThreadPoolExecutor recovery;
+    static final long RECOVERY_SECONDS = 2;
     private static final AtomicLong WAITING = new AtomicLong();
     private static final AtomicLong OLDEST_AGE = new AtomicLong();
     private static volatile Counter failures;
@@ -234,7 +238,7 @@ public final class JourneyOutbox {
         }
         for (int contender = 0; contender < contenders; contender++) {
             try {
-                workers.execute(new Job(factory, id, fresh ? 0 : 1, SEQUENCE.incrementAndGet()));
+                workers.execute(new Job(factory, id, fresh ? 0 : 1, SEQUENCE.incrementAndGet(), fresh));
             } catch (RejectedExecutionException shuttingDown) {
                 release(id);
             }
@@ -250,11 +254,12 @@ public final class JourneyOutbox {
     }
 
     /** One row's turn on a worker: new emails (priority 0) before retries (1), each in the order it was handed over. */
-    private record Job(KeycloakSessionFactory factory, String id, int priority, long sequence) implements Runnable, Comparable<Job> {
+    private record Job(KeycloakSessionFactory factory, String id, int priority, long sequence, boolean recoverSoon)
+            implements Runnable, Comparable<Job> {
         @Override
         public void run() {
             try {
-                sendNow(factory, id);
+                sendNow(factory, id, recoverSoon);
             } finally {
                 release(id);
             }
@@ -266,17 +271,53 @@ public final class JourneyOutbox {
         }
     }
 
-    /** Claims the row's lease (its own transaction, committed before anything is sent), then sends it. */
-    static void sendNow(KeycloakSessionFactory factory, String id) {
+    /**
+     * Claims the row's lease (its own transaction, committed before anything is sent), then sends it. When the try
+     * breaks on the database (it went away: not a mail server's failure, which {@link #failed} records), the lease is
+     * given back as soon as the database answers again, and a new email is tried again then, not a lease later.
+     */
+    static void sendNow(KeycloakSessionFactory factory, String id, boolean recoverSoon) {
         String owner = UUID.randomUUID().toString();
+        boolean claimed = false;
+        boolean[] done = {false};
         try {
-            boolean claimed = KeycloakModelUtils.runJobInTransactionWithResult(factory, s -> claim(s, id, owner));
+            claimed = KeycloakModelUtils.runJobInTransactionWithResult(factory, s -> claim(s, id, owner));
             if (claimed) {
-                KeycloakModelUtils.runJobInTransaction(factory, s -> deliver(s, id, owner));
+                KeycloakModelUtils.runJobInTransaction(factory, s -> deliver(s, id, owner, done));
             }
         } catch (RuntimeException e) {
-            // The lease, if taken, runs out and the retry task tries again.
-            LOG.warnf("Journey email %s could not be handled: %s", id, e.toString());
+            LOG.warnf("Journey email %s could not be handled%s: %s", id, done[0] ? " after it was sent" : "", e.toString());
+            recoverLater(factory, id, claimed ? owner : null, Time.currentTime() + LEASE_SECONDS, recoverSoon && !done[0], done[0]);
+        }
+    }
+
+    /** Every few seconds until the database answers (at most until the lease ends anyway): the lease back, then once more to a worker. */
+    private static void recoverLater(KeycloakSessionFactory factory, String id, String owner, long leaseEnds, boolean handBack,
+                                     boolean sent) {
+        ScheduledThreadPoolExecutor later = recovery;
+        if (later == null || later.isShutdown() || Time.currentTime() >= leaseEnds || (owner == null && !handBack && !sent)) {
+            return;
+        }
+        try {
+            later.schedule(() -> {
+                try {
+                    // Sent, only its delete was lost: the row goes now (never a second email). Else the lease back, or
+                    // (none was taken) whether the database answers again.
+                    KeycloakModelUtils.runJobInTransaction(factory, s -> em(s).createQuery(sent
+                                    ? "delete from MailOutboxRecord r where r.id = :id and r.leaseOwner = :owner"
+                                    : "update MailOutboxRecord r set r.leaseOwner = null, r.leaseUntil = null"
+                                            + " where r.id = :id and r.leaseOwner = :owner")
+                            .setParameter("id", id).setParameter("owner", owner == null ? "" : owner).executeUpdate());
+                } catch (RuntimeException stillDown) {
+                    recoverLater(factory, id, owner, leaseEnds, handBack, sent);
+                    return;
+                }
+                if (handBack) {
+                    handOff(factory, id, false);
+                }
+            }, RECOVERY_SECONDS, TimeUnit.SECONDS);
+        } catch (RejectedExecutionException stopping) {
+            // the lease runs out; the retry task tries again
         }
     }
 
@@ -295,7 +336,7 @@ public final class JourneyOutbox {
                 .executeUpdate() == 1;
     }
 
-    private static void deliver(KeycloakSession session, String id, String owner) {
+    private static void deliver(KeycloakSession session, String id, String owner, boolean[] done) {
         EntityManager em = em(session);
         MailOutboxRecord row = em.find(MailOutboxRecord.class, id);
         if (row == null || !owner.equals(row.leaseOwner)) {
@@ -328,6 +369,7 @@ public final class JourneyOutbox {
             Delivery delivery = kind.carriesWelcomeLink()
                     ? WelcomeLink.of(session).deliver(user, email)
                     : SomeoneTriedMail.deliver(session, realm, user);
+            done[0] = true;
             em.remove(row);
             if (delivery == Delivery.SENT) {
                 counter(sent).increment();
@@ -461,6 +503,11 @@ public final class JourneyOutbox {
     public static void stop() {
         ThreadPoolExecutor workers = pool;
         pool = null;
+        ScheduledThreadPoolExecutor later = recovery;
+        recovery = null;
+        if (later != null) {
+            later.shutdownNow();
+        }
         if (workers == null) {
             return;
         }
@@ -490,6 +537,13 @@ public final class JourneyOutbox {
                 });
         workers.allowCoreThreadTimeOut(true);
         pool = workers;
+        ScheduledThreadPoolExecutor later = new ScheduledThreadPoolExecutor(1, runnable -> {
+            Thread thread = new Thread(runnable, "merchant-mail-outbox-recovery");
+            thread.setDaemon(true);
+            return thread;
+        });
+        later.setRemoveOnCancelPolicy(true);
+        recovery = later;
         Gauge.builder("merchant.support.outbox.waiting", WAITING, AtomicLong::get)
                 .description("Journey emails waiting to be sent (every node sees the cluster's rows; updated by the retry task)")
                 .register(Metrics.globalRegistry);
