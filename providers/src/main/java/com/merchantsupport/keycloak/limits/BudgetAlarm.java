@@ -25,14 +25,14 @@ final class BudgetAlarm {
     private BudgetAlarm() {
     }
 
-    static void raise(KeycloakSession session, RealmModel realm) {
+    static void raise(KeycloakSession session, RealmModel realm, int perHour) {
         long hour = Time.currentTime() / JourneyLimits.HOUR;
         if (!session.singleUseObjects().putIfAbsent("merchant-budget-alarm:" + realm.getId() + ":" + hour, JourneyLimits.HOUR)) {
             return;
         }
         LOG.warnf("Realm %s spent its hourly budget of journey emails (%d): new sign-ups and password resets are asked "
                 + "to try again later; raise '%s' on the 'check your mailbox' step if this is real traffic",
-                realm.getName(), LimitSettings.of(realm).realmEmailsPerHour(), LimitSettings.REALM_EMAILS_PER_HOUR);
+                realm.getName(), perHour, LimitSettings.REALM_EMAILS_PER_HOUR);
         AdminEvent event = new AdminEvent();
         event.setTime(Time.currentTimeMillis());
         event.setRealmId(realm.getId());
@@ -44,7 +44,7 @@ final class BudgetAlarm {
         event.setResourceType(ResourceType.REALM);
         event.setResourcePath("merchant-journey/email-budget");
         event.setError(ERROR);
-        event.setDetails(Map.of("limit", Integer.toString(LimitSettings.of(realm).realmEmailsPerHour())));
+        event.setDetails(Map.of("limit", Integer.toString(perHour)));
         if (realm.isAdminEventsEnabled()) {
             session.getProvider(EventStoreProvider.class).onEvent(event, false);
         }
