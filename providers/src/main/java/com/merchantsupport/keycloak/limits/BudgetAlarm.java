@@ -20,15 +20,15 @@ final class BudgetAlarm {
     private BudgetAlarm() {
     }
 
-    static void raise(KeycloakSession session, RealmModel realm) {
+    static void raise(KeycloakSession session, RealmModel realm, int perHour) {
         long hour = Time.currentTime() / JourneyLimits.HOUR;
         if (!session.singleUseObjects().putIfAbsent("merchant-budget-alarm:" + realm.getId() + ":" + hour, JourneyLimits.HOUR)) {
             return;
         }
         LOG.warnf("Realm %s spent its hourly budget of journey emails (%d): new sign-ups and password resets are asked "
                 + "to try again later; raise '%s' on the 'check your mailbox' step if this is real traffic",
-                realm.getName(), LimitSettings.of(realm).realmEmailsPerHour(), LimitSettings.REALM_EMAILS_PER_HOUR);
+                realm.getName(), perHour, LimitSettings.REALM_EMAILS_PER_HOUR);
         AdminAlarm.raise(session, realm, "merchant-journey/email-budget", ERROR,
-                Map.of("limit", Integer.toString(LimitSettings.of(realm).realmEmailsPerHour())));
+                Map.of("limit", Integer.toString(perHour)));
     }
 }

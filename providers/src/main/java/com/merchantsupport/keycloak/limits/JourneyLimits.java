@@ -43,8 +43,6 @@ public final class JourneyLimits {
     /** What a limit said: go ahead (and give it back if the thing did not happen), or wait this long. */
     public record Verdict(RateCounter.Taken taken, LimitReason refusedBy, long retryAfterSeconds) {
 
-        static final Verdict NOTHING_COUNTED = new Verdict(null, null, 0);
-
         public boolean allowed() {
             return refusedBy == null;
         }
@@ -68,14 +66,16 @@ public final class JourneyLimits {
      * spent (nothing counted then).
      */
     public Verdict signUp() {
-        Verdict budget = budgetLeft();
-        if (!budget.allowed()) {
-            return budget;
-        }
-        // A sign-up whose welcome email the address could not trigger would make an account and send nothing.
-        long emailsWait = RateCounter.secondsUntilRoom(session, addressEmails());
-        if (emailsWait > 0) {
-            return new Verdict(null, LimitReason.ADDRESS_EMAILS, emailsWait);
+        // Read together, nothing counted: the realm's budget, and the address's emails (a sign-up whose welcome
+        // email the address could not trigger would make an account and send nothing).
+        RateCounter.Subject budget = budgetSubject();
+        RateCounter.Full full = RateCounter.firstFull(session, List.of(budget, addressEmails()));
+        if (full != null) {
+            boolean budgetSpent = full.subject().equals(budget);
+            if (budgetSpent) {
+                BudgetAlarm.raise(session, realm, settings.realmEmailsPerHour());
+            }
+            return new Verdict(null, budgetSpent ? LimitReason.REALM_BUDGET : LimitReason.ADDRESS_EMAILS, full.seconds());
         }
         return take(List.of(
                 new Counted(LimitReason.ADDRESS_SIGN_UPS, subject("sign-ups-per-address", settings.signUpsPerAddress(), TEN_MINUTES, address))));
@@ -119,8 +119,8 @@ public final class JourneyLimits {
         int busy;
         try {
             // A subject's key does not depend on its maximum: any maximum reads the same count.
-            busy = RateCounter.used(session, subject("sign-ups-per-address", 1, TEN_MINUTES, address))
-                    + RateCounter.used(session, subject("resets-per-address", 1, HOUR, address));
+            busy = RateCounter.used(session, List.of(subject("sign-ups-per-address", 1, TEN_MINUTES, address),
+                    subject("resets-per-address", 1, HOUR, address)));
         } catch (RuntimeException databaseDown) {
             // The challenge stays available at the configured difficulty; the limits still hold at submit.
             LOG.debugf("captcha difficulty read at the base: %s", databaseDown.getMessage());
@@ -140,16 +140,6 @@ public final class JourneyLimits {
         return Math.max(base, Math.min(value, ceiling));
     }
 
-    /** Refused (nothing counted) while the realm's budget is spent; reads only. */
-    private Verdict budgetLeft() {
-        long wait = RateCounter.secondsUntilRoom(session, budgetSubject());
-        if (wait > 0) {
-            BudgetAlarm.raise(session, realm);
-            return new Verdict(null, LimitReason.REALM_BUDGET, wait);
-        }
-        return Verdict.NOTHING_COUNTED;
-    }
-
     private record Counted(LimitReason reason, RateCounter.Subject subject) {
     }
 
@@ -163,7 +153,7 @@ public final class JourneyLimits {
         LimitReason reason = counted.stream().filter(c -> c.subject().equals(outcome.refusedBy()))
                 .map(Counted::reason).findFirst().orElse(LimitReason.REALM_BUDGET);
         if (reason == LimitReason.REALM_BUDGET) {
-            BudgetAlarm.raise(session, realm);
+            BudgetAlarm.raise(session, realm, settings.realmEmailsPerHour());
         }
         return new Verdict(null, reason, outcome.retryAfterSeconds());
     }

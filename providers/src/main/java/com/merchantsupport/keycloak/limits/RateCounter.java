@@ -98,24 +98,36 @@ public final class RateCounter {
     }
 
     /**
-     * How many events the subject's window holds now. Reads only, in a transaction of its own: a database error
-     * here never marks the request's own transaction for rollback.
+     * How many events the subjects' windows hold now, together. Reads only, in one transaction of its own: a database
+     * error here never marks the request's own transaction for rollback.
      */
-    public static int used(KeycloakSession session, Subject subject) {
-        long bucket = subject.limit().bucketAt(Time.currentTime());
-        return KeycloakModelUtils.runJobInTransactionWithResult(session.getKeycloakSessionFactory(), other ->
-                (int) sum(em(other), subject, subject.limit().oldestCountedBucket(bucket), bucket));
-    }
-
-    /** Seconds until one more event would be allowed (0: now). Reads only, in a transaction of its own. */
-    public static long secondsUntilRoom(KeycloakSession session, Subject subject) {
+    public static int used(KeycloakSession session, List<Subject> subjects) {
         long now = Time.currentTime();
         return KeycloakModelUtils.runJobInTransactionWithResult(session.getKeycloakSessionFactory(), other -> {
-            long bucket = subject.limit().bucketAt(now);
-            if (sum(em(other), subject, subject.limit().oldestCountedBucket(bucket), bucket) < subject.limit().max()) {
-                return 0L;
+            long total = 0;
+            for (Subject subject : subjects) {
+                long bucket = subject.limit().bucketAt(now);
+                total += sum(em(other), subject, subject.limit().oldestCountedBucket(bucket), bucket);
             }
-            return retryAfter(em(other), subject, now);
+            return (int) Math.min(Integer.MAX_VALUE, total);
+        });
+    }
+
+    /** A subject whose window is full, and for how long it stays so. */
+    public record Full(Subject subject, long seconds) {
+    }
+
+    /** The first of the subjects that has no room for one more event now, or null. Reads only, in one transaction. */
+    public static Full firstFull(KeycloakSession session, List<Subject> subjects) {
+        long now = Time.currentTime();
+        return KeycloakModelUtils.runJobInTransactionWithResult(session.getKeycloakSessionFactory(), other -> {
+            for (Subject subject : subjects) {
+                long bucket = subject.limit().bucketAt(now);
+                if (sum(em(other), subject, subject.limit().oldestCountedBucket(bucket), bucket) >= subject.limit().max()) {
+                    return new Full(subject, retryAfter(em(other), subject, now));
+                }
+            }
+            return null;
         });
     }
 

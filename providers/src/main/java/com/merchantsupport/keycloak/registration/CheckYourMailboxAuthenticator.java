@@ -184,12 +184,13 @@ public class CheckYourMailboxAuthenticator implements Authenticator {
      * tell them apart); the "someone tried" cap may then keep the email itself from going out, silently.
      */
     private Shown warnOwner(AuthenticationFlowContext context, UserModel owner, MailboxStatus ok) {
-        JourneyLimits.Verdict verdict = JourneyLimits.of(context.getSession()).journeyEmail(owner.getEmail());
+        JourneyLimits limits = JourneyLimits.of(context.getSession());
+        JourneyLimits.Verdict verdict = limits.journeyEmail(owner.getEmail());
         if (!verdict.allowed()) {
             rateLimitedEvent(context, verdict, "someone-tried", EventType.REGISTER).user(owner).error(MerchantErrors.TOO_MANY_EMAILS);
             return new Shown(MailboxStatus.LIMITED, verdict);
         }
-        if (!JourneyLimits.of(context.getSession()).ownerWarning(owner.getId(), settings(context).getInt(TRIED_PER_HOUR, 3, 1, 100))) {
+        if (!limits.ownerWarning(owner.getId(), settings(context).getInt(TRIED_PER_HOUR, 3, 1, 100))) {
             return Shown.of(ok);
         }
         long expiresAt = org.keycloak.common.util.Time.currentTime() + (long) WelcomeSettings.from(settings(context)).linkLifespanSeconds();
