@@ -308,6 +308,54 @@ class TwoNodeClusterTest {
         }
     }
 
+    /**
+     * Issue 17: 200 registrations spread over both nodes (each one's pages on one node, its "Connect" on the other,
+     * as a load balancer without sticky sessions may do), 8 at a time: every account gets its welcome email exactly
+     * once, whichever node queued it and whichever node's worker or retry task sent it, and the outbox is empty after.
+     */
+    @Test
+    @Order(7)
+    void twoHundredRegistrationsOverBothNodesSendEachEmailExactlyOnce() throws Exception {
+        String prefix = "cluster-outbox-" + UUID.randomUUID().toString().substring(0, 8) + "-";
+        int registrations = 200;
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        List<Future<String>> done = new ArrayList<>();
+        for (int i = 0; i < registrations; i++) {
+            int n = i;
+            done.add(pool.submit(() -> {
+                KeycloakNode pages = n % 2 == 0 ? a : b;
+                KeycloakNode connect = n % 2 == 0 ? b : a;
+                String email = prefix + n + "@shop.test";
+                try (FormBrowser browser = new FormBrowser()) {
+                    openRegistration(browser.via(PUBLIC, pages.base()));
+                    String solution = solveWidgetChallengeOn(pages, browser);
+                    browser.via(PUBLIC, connect.base()).submit("#kc-register-form",
+                            Map.of("name", "Spread Merchant", "email", email, "altcha", solution));
+                    return browser.text().contains(Texts.en("merchantMailboxSent", email)) ? email
+                            : "FAILED " + email + ": " + browser.status() + " " + browser.reply().message();
+                }
+            }));
+        }
+        pool.shutdown();
+        assertTrue(pool.awaitTermination(5, java.util.concurrent.TimeUnit.MINUTES), "200 registrations within 5 minutes");
+        List<String> emails = new ArrayList<>();
+        for (Future<String> f : done) {
+            emails.add(f.get());
+        }
+        assertEquals(List.of(), emails.stream().filter(e -> e.startsWith("FAILED")).toList());
+        assertEquals(registrations, database.count("SELECT count(*) FROM user_entity WHERE email LIKE '" + prefix + "%'"));
+
+        awaitTrue(() -> emails.stream().allMatch(e -> !Mails.to(mail.getReceivedMessages(), e).isEmpty()), 120,
+                "every account's welcome email within 2 minutes");
+        sleep(5000); // a second email would come from a second worker or the other node's retry task: give them time
+        MimeMessage[] received = mail.getReceivedMessages();
+        for (String email : emails) {
+            assertEquals(1, Mails.to(received, email).size(), "exactly one welcome email to " + email);
+        }
+        assertEquals(0, database.count("SELECT count(*) FROM merchant_mail_outbox o JOIN user_entity u ON u.id = o.user_id"
+                + " WHERE u.email LIKE '" + prefix + "%'"), "the outbox holds none of them once all is sent");
+    }
+
     @Test
     @Order(9)
     void aMerchantContinuesOnNodeBWhenNodeADiesMidJourney() throws Exception {

@@ -60,10 +60,10 @@ final class NodeRegistrations {
 
     /** One registration: where it ended, and why when that was not the mailbox page. */
     record Outcome(String email, boolean mailbox, String step, int status, String message, long millis, long endedAt,
-                   boolean showsTrace, boolean themedPage) {
+                   boolean showsTrace, boolean themedPage, long connectMillis) {
 
         Outcome(String email, boolean mailbox, String step, int status, String message, long millis, long endedAt) {
-            this(email, mailbox, step, status, message, millis, endedAt, false, false);
+            this(email, mailbox, step, status, message, millis, endedAt, false, false, -1);
         }
 
         long startedAt() {
@@ -138,9 +138,13 @@ final class NodeRegistrations {
             }
             String solution = AltchaSolver.solve(JSON.readTree(challenge.body()));
             step = "connect";
+            long connect = System.nanoTime();
             browser.submit("#kc-register-form", Map.of("name", name, "email", email, "altcha", solution));
+            long connectMillis = millis(connect);
             boolean mailbox = browser.status() == 200 && browser.text().contains(Texts.en("merchantMailboxSent", email));
-            return outcome(email, mailbox, step, browser, start);
+            Outcome o = outcome(email, mailbox, step, browser, start);
+            return new Outcome(o.email(), o.mailbox(), o.step(), o.status(), o.message(), o.millis(), o.endedAt(), o.showsTrace(),
+                    o.themedPage(), connectMillis);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return new Outcome(email, false, step, 0, "interrupted", millis(start), System.nanoTime());
@@ -153,7 +157,7 @@ final class NodeRegistrations {
 
     private static Outcome outcome(String email, boolean mailbox, String step, FormBrowser browser, long start) {
         return new Outcome(email, mailbox, step, browser.status(), browser.reply().message(), millis(start), System.nanoTime(),
-                TRACE.matcher(browser.page().text()).find(), browser.page().selectFirst("#kc-page-title") != null);
+                TRACE.matcher(browser.page().text()).find(), browser.page().selectFirst("#kc-page-title") != null, -1);
     }
 
     private static long millis(long start) {
