@@ -24,9 +24,9 @@ import org.keycloak.testframework.realm.ManagedRealm;
  * stand-in provider (configured like the realm JSON's {@code google} provider, same flows and settings,
  * pointing at {@link UpstreamProvider}), the accounts a test made, and changed step settings.
  */
-final class BrokerRealm {
+public final class BrokerRealm {
 
-    static final String ALIAS = "mock-google";
+    public static final String ALIAS = "mock-google";
     static final String DISPLAY_NAME = "Google (test)";
     static final String GOOGLE = "google";
     /** The first login flow's step, whose configuration the post login step shares. */
@@ -39,7 +39,7 @@ final class BrokerRealm {
     }
 
     /** From the help center's sign-in page: the provider's button, the provider, back to Keycloak. */
-    static FormBrowser signInWithGoogle(FormBrowser browser) {
+    public static FormBrowser signInWithGoogle(FormBrowser browser) {
         browser.open(Pages.signIn());
         browser.open(browser.link("#social-" + ALIAS));
         // The stand-in shares the help center's origin (the framework's server on 8500), where the browser stops.
@@ -48,7 +48,7 @@ final class BrokerRealm {
     }
 
     /** Adds the stand-in provider, copying the google provider's flows, sync mode and trust setting. */
-    static IdentityProviderRepresentation addStandIn(ManagedRealm realm) {
+    public static IdentityProviderRepresentation addStandIn(ManagedRealm realm) {
         IdentityProviderRepresentation google = realm.admin().identityProviders().get(GOOGLE).toRepresentation();
         removeQuietly(realm, ALIAS); // left over by an aborted run
 
@@ -98,7 +98,7 @@ final class BrokerRealm {
     }
 
     /** Deletes every account with this email after the test (the realm is shared). */
-    static String forgetAfterTest(ManagedRealm realm, String email) {
+    public static String forgetAfterTest(ManagedRealm realm, String email) {
         realm.cleanup().add(r -> r.users().searchByEmail(email, true).forEach(u -> {
             try {
                 r.users().get(u.getId()).remove();

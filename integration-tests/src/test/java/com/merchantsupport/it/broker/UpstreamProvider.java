@@ -23,7 +23,7 @@ import org.keycloak.testframework.oauth.OAuthIdentityProvider;
  * tokens with the framework's mock identity provider keys (published at /idp/jwks). Each test decides what
  * the next sign-in at the provider returns: the ID token's claims, or an error.
  */
-final class UpstreamProvider implements AutoCloseable {
+public final class UpstreamProvider implements AutoCloseable {
 
     static final String PATH = "/mock-google";
     static final String BASE_URL = "http://127.0.0.1:8500" + PATH;
@@ -44,7 +44,7 @@ final class UpstreamProvider implements AutoCloseable {
     private volatile String nextError;
     private volatile boolean tokenEndpointFails;
 
-    UpstreamProvider(HttpServer server, OAuthIdentityProvider keys) {
+    public UpstreamProvider(HttpServer server, OAuthIdentityProvider keys) {
         this.server = server;
         this.keys = keys;
         server.createContext(PATH + "/auth", this::authorize);
@@ -52,7 +52,7 @@ final class UpstreamProvider implements AutoCloseable {
     }
 
     /** A Google-like identity: subject, email, email_verified and the profile's name. */
-    static Map<String, Object> identity(String subject, String email, Boolean emailVerified, String name) {
+    public static Map<String, Object> identity(String subject, String email, Boolean emailVerified, String name) {
         Map<String, Object> claims = new LinkedHashMap<>();
         claims.put("sub", subject);
         if (email != null) {
@@ -67,12 +67,12 @@ final class UpstreamProvider implements AutoCloseable {
         return claims;
     }
 
-    static String newSubject() {
+    public static String newSubject() {
         return "10" + Math.abs(UUID.randomUUID().getMostSignificantBits());
     }
 
     /** The merchant signs in at the provider as this identity; the ID token carries these claims. */
-    UpstreamProvider signsInAs(Map<String, Object> claims) {
+    public UpstreamProvider signsInAs(Map<String, Object> claims) {
         nextClaims = new LinkedHashMap<>(claims);
         nextError = null;
         tokenEndpointFails = false;

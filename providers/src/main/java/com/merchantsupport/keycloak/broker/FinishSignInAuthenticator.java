@@ -1,5 +1,6 @@
 package com.merchantsupport.keycloak.broker;
 
+import com.merchantsupport.keycloak.funnel.JourneyFunnel;
 import java.util.function.Consumer;
 
 import com.merchantsupport.keycloak.limits.JourneyLimits;
@@ -102,10 +103,17 @@ public class FinishSignInAuthenticator implements BrokerStep {
         if (afterFirstLogin && !created) {
             // Linked just now by the linking rule or Keycloak's verification, whatever an older link of this provider was.
             MerchantAccount.linkVouched(user, alias);
+            if (state != AccountState.LINKED_UNFINISHED) {
+                JourneyFunnel.of(context.getSession()).count(JourneyFunnel.Step.PROVIDER_LINKED, null, alias);
+            }
         }
         switch (state) {
-            case CREATED_NOW -> finishNewAccount(context.getEvent(), user, broker, claims);
+            case CREATED_NOW -> {
+                finishNewAccount(context.getEvent(), user, broker, claims);
+                JourneyFunnel.of(context.getSession()).completed(user, JourneyFunnel.Step.PROVIDER_ACCOUNT_NEW, alias);
+            }
             case CREATED_UNPROVEN -> {
+                JourneyFunnel.of(context.getSession()).count(JourneyFunnel.Step.PROVIDER_ACCOUNT_NEW, "awaiting_mailbox", alias);
                 awaitMailbox(context, user, broker, claims, unproven);
                 return;
             }
@@ -113,6 +121,7 @@ public class FinishSignInAuthenticator implements BrokerStep {
                 // Keycloak's link-by-email (or the linking rule) proved the mailbox: finished, unvouched links go.
                 MerchantAccount.markCompleted(user);
                 MerchantAccount.mailboxProven(context.getSession(), context.getRealm(), user, context.getEvent());
+                JourneyFunnel.of(context.getSession()).completed(user, JourneyFunnel.Step.PROVIDER_LINKED, alias);
             }
             case LINK_UNVOUCHED -> {
                 context.getEvent().detail(Details.REASON, MerchantErrors.REASON_PROVIDER_DID_NOT_VOUCH);

@@ -1,5 +1,6 @@
 package com.merchantsupport.keycloak.broker;
 
+import com.merchantsupport.keycloak.funnel.JourneyFunnel;
 import java.io.IOException;
 import java.net.URI;
 
@@ -33,6 +34,9 @@ final class Refusal {
 
     static void refuse(AuthenticationFlowContext context, String error, FormMessage message) {
         context.getEvent().detail(BrokerEvents.LINK_DETAIL, BrokerEvents.REFUSED);
+        java.util.Map<String, String> details = context.getEvent().getEvent().getDetails();
+        JourneyFunnel.of(context.getSession()).count(JourneyFunnel.Step.PROVIDER_REFUSED, error,
+                details == null ? null : details.get(org.keycloak.events.Details.IDENTITY_PROVIDER));
         turnBack(context, error, message, false);
     }
 

@@ -1,5 +1,6 @@
 package com.merchantsupport.keycloak.captcha;
 
+import com.merchantsupport.keycloak.funnel.JourneyFunnel;
 import java.util.List;
 
 import com.merchantsupport.keycloak.journey.FlowSettings;
@@ -60,6 +61,7 @@ public class MerchantCaptchaFormAction implements FormAction {
         LOG.debugf("Registration refused by captcha %s in realm %s: %s %s", check.providerId(),
                 context.getRealm().getName(), result.reason(), result.detail());
         context.getEvent().detail(EVENT_REASON, result.reason());
+        JourneyFunnel.of(context.getSession()).count(JourneyFunnel.Step.CAPTCHA_REFUSED, result.reason());
         if (!result.detail().isBlank()) {
             context.getEvent().detail(EVENT_DETAIL, CaptchaCheck.eventDetail(result));
         }

@@ -1,5 +1,6 @@
 package com.merchantsupport.keycloak.limits;
 
+import com.merchantsupport.keycloak.funnel.JourneyFunnel;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -75,7 +76,7 @@ public final class JourneyLimits {
             if (budgetSpent) {
                 BudgetAlarm.raise(session, realm, settings.realmEmailsPerHour());
             }
-            return new Verdict(null, budgetSpent ? LimitReason.REALM_BUDGET : LimitReason.ADDRESS_EMAILS, full.seconds());
+            return refused(budgetSpent ? LimitReason.REALM_BUDGET : LimitReason.ADDRESS_EMAILS, full.seconds());
         }
         return take(List.of(
                 new Counted(LimitReason.ADDRESS_SIGN_UPS, subject("sign-ups-per-address", settings.signUpsPerAddress(), TEN_MINUTES, address))));
@@ -155,7 +156,13 @@ public final class JourneyLimits {
         if (reason == LimitReason.REALM_BUDGET) {
             BudgetAlarm.raise(session, realm, settings.realmEmailsPerHour());
         }
-        return new Verdict(null, reason, outcome.retryAfterSeconds());
+        return refused(reason, outcome.retryAfterSeconds());
+    }
+
+    /** Every refusal is one funnel count, by the limit that refused. */
+    private Verdict refused(LimitReason reason, long retryAfterSeconds) {
+        JourneyFunnel.of(session).count(JourneyFunnel.Step.RATE_LIMITED, reason.id());
+        return new Verdict(null, reason, retryAfterSeconds);
     }
 
     private RateCounter.Subject addressEmails() {

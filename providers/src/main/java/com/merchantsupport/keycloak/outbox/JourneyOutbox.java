@@ -1,5 +1,6 @@
 package com.merchantsupport.keycloak.outbox;
 
+import com.merchantsupport.keycloak.funnel.JourneyFunnel;
 import java.net.URI;
 import java.util.List;
 import java.util.Locale;
@@ -162,6 +163,7 @@ public final class JourneyOutbox {
         row.nextAttempt = row.createdAt;
         row.status = MailOutboxRecord.WAITING;
         em(session).persist(row);
+        JourneyFunnel.of(session).count(JourneyFunnel.Step.WELCOME_EMAIL_QUEUED, row.kind);
 
         String id = row.id;
         KeycloakSessionFactory factory = session.getKeycloakSessionFactory();
@@ -373,6 +375,7 @@ public final class JourneyOutbox {
             em.remove(row);
             if (delivery == Delivery.SENT) {
                 counter(sent).increment();
+                JourneyFunnel.of(session).count(JourneyFunnel.Step.WELCOME_EMAIL_SENT, row.kind);
             } else {
                 LOG.debugf("journey email %s dropped: its account no longer needs it", id);
             }
@@ -384,6 +387,7 @@ public final class JourneyOutbox {
     /** One log line per failure (no secret: the mail library names the host and the reply, never the password). */
     private static void failed(KeycloakSession session, RealmModel realm, MailOutboxRecord row, EmailException e) {
         counter(failures).increment();
+        JourneyFunnel.of(session).count(JourneyFunnel.Step.WELCOME_EMAIL_FAILED, row.kind);
         String error = describe(e);
         row.lastError = error.length() > 255 ? error.substring(0, 255) : error;
         row.leaseOwner = null;

@@ -1,5 +1,6 @@
 package com.merchantsupport.keycloak.registration;
 
+import com.merchantsupport.keycloak.funnel.JourneyFunnel;
 import java.util.List;
 
 import com.merchantsupport.keycloak.journey.FlowSettings;
@@ -61,6 +62,11 @@ public class CheckYourMailboxAuthenticator implements Authenticator {
             context.challenge(TryLaterPage.render(context.form().setAttribute("tryLaterRestart", true), verdict, "connect"));
             return;
         }
+        if (authSession.getAuthNote(RegistrationNotes.ALREADY_USED_SHOWN) != null) {
+            // The "already used" page again (a reload): as it was, nothing recorded twice.
+            context.challenge(alreadyUsedPage(context, authSession.getAuthNote(RegistrationNotes.ALREADY_USED_SHOWN)));
+            return;
+        }
         String shown = authSession.getAuthNote(RegistrationNotes.MAILBOX_SHOWN);
         if (shown != null) {
             // The page again (a reload, "continue" after "page has expired", an unknown action): nothing sent; as it
@@ -84,6 +90,9 @@ public class CheckYourMailboxAuthenticator implements Authenticator {
                 .detail(Details.EMAIL, existing.getEmail()).detail("merchant_mode", mode.id())
                 .detail(Details.REASON, MerchantAccount.isUnfinished(existing) ? "unfinished_account" : "already_used")
                 .error(Errors.EMAIL_IN_USE);
+        if (!MerchantAccount.isUnfinished(existing)) {
+            JourneyFunnel.of(context.getSession()).count(JourneyFunnel.Step.ALREADY_USED, mode.id());
+        }
 
         if (MerchantAccount.isUnfinished(existing)) {
             // Registered before but never created a password: not "already used", just a new email.
@@ -94,11 +103,16 @@ public class CheckYourMailboxAuthenticator implements Authenticator {
         } else {
             // "Forgot my password" and "Sign in" open with the address filled in.
             authSession.setClientNote(OIDCLoginProtocol.LOGIN_HINT_PARAM, existing.getEmail());
-            context.challenge(context.form()
-                    .setAttribute("journeyStep", "connect")
-                    .setAttribute("merchantEmail", existing.getEmail())
-                    .createForm(ALREADY_USED_TEMPLATE));
+            authSession.setAuthNote(RegistrationNotes.ALREADY_USED_SHOWN, existing.getEmail());
+            context.challenge(alreadyUsedPage(context, existing.getEmail()));
         }
+    }
+
+    private static Response alreadyUsedPage(AuthenticationFlowContext context, String email) {
+        return context.form()
+                .setAttribute("journeyStep", "connect")
+                .setAttribute("merchantEmail", email)
+                .createForm(ALREADY_USED_TEMPLATE);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package com.merchantsupport.keycloak.registration;
 
+import com.merchantsupport.keycloak.funnel.JourneyFunnel;
 import java.util.List;
 import java.util.Locale;
 
@@ -50,6 +51,7 @@ public class NameAndEmailFormAction implements FormAction {
         MultivaluedMap<String, String> formData = normalized(context.getHttpRequest().getDecodedFormParameters());
         String email = formData.getFirst(NameAndEmailRules.FIELD_EMAIL);
         context.getEvent().detail(Details.REGISTER_METHOD, "form").detail(Details.EMAIL, email);
+        JourneyFunnel.of(context.getSession()).count(JourneyFunnel.Step.REGISTRATION_SUBMITTED);
 
         List<FormMessage> errors = NameAndEmailRules.check(formData.getFirst(NameAndEmailRules.FIELD_NAME), email);
         if (!errors.isEmpty()) {
@@ -60,6 +62,7 @@ public class NameAndEmailFormAction implements FormAction {
         AuthenticationSessionModel authSession = context.getAuthenticationSession();
         authSession.removeAuthNote(RegistrationNotes.EXISTING_ACCOUNT);
         authSession.removeAuthNote(RegistrationNotes.MAILBOX_SHOWN);
+        authSession.removeAuthNote(RegistrationNotes.ALREADY_USED_SHOWN);
         authSession.removeAuthNote(RegistrationNotes.LIMITED);
         authSession.setAuthNote(RegistrationNotes.EMAIL, email);
 

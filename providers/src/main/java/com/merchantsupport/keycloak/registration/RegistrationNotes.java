@@ -13,6 +13,8 @@ final class RegistrationNotes {
     /** The address as typed (normalized), shown on the "check your mailbox" page. */
     static final String EMAIL = "merchant.registration.email";
     /** What the "check your mailbox" page said once its email went out: showing it again sends nothing. */
+    /** The "already used" page was shown for this submit: a reload shows it again, counts and records nothing. */
+    static final String ALREADY_USED_SHOWN = "merchant.registration.already-used-shown";
     static final String MAILBOX_SHOWN = "merchant.registration.mailbox-shown";
 
     /** A limit refused the sign-up: "reason:seconds", for the next step's 429 page. */

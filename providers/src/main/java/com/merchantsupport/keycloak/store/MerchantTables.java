@@ -2,6 +2,8 @@ package com.merchantsupport.keycloak.store;
 
 import java.util.List;
 
+import com.merchantsupport.keycloak.funnel.FunnelDayRecord;
+import com.merchantsupport.keycloak.funnel.FunnelDays;
 import com.merchantsupport.keycloak.journey.StatelessProviderFactory;
 import com.merchantsupport.keycloak.limits.ExpiredCountsCleanup;
 import com.merchantsupport.keycloak.limits.RateCountRecord;
@@ -31,7 +33,7 @@ public class MerchantTables implements JpaEntityProvider {
 
     @Override
     public List<Class<?>> getEntities() {
-        return List.of(WelcomeLinkRecord.class, RateCountRecord.class, MailOutboxRecord.class);
+        return List.of(WelcomeLinkRecord.class, RateCountRecord.class, MailOutboxRecord.class, FunnelDayRecord.class);
     }
 
     @Override
@@ -51,6 +53,7 @@ public class MerchantTables implements JpaEntityProvider {
     public static class Factory implements JpaEntityProviderFactory, StatelessProviderFactory<JpaEntityProvider> {
 
         private static final MerchantTables INSTANCE = new MerchantTables();
+        private volatile KeycloakSessionFactory factory;
 
         @Override
         public String getId() {
@@ -73,10 +76,13 @@ public class MerchantTables implements JpaEntityProvider {
                     WelcomeLink.forgetRealm(removed.getKeycloakSession(), removed.getRealm().getId());
                     RateCounter.forgetRealm(removed.getKeycloakSession(), removed.getRealm().getId());
                     JourneyOutbox.forgetRealm(removed.getKeycloakSession(), removed.getRealm().getId());
+                    FunnelDays.forgetRealm(removed.getKeycloakSession(), removed.getRealm().getId());
                 }
             });
             ExpiredCountsCleanup.schedule(factory);
             JourneyOutbox.start(factory);
+            FunnelDays.start(factory);
+            this.factory = factory;
         }
 
         /** The outbox's server settings: {@code --spi-jpa-entity-provider--merchant-support--outbox-retry-seconds=30}, ... */
@@ -94,6 +100,13 @@ public class MerchantTables implements JpaEntityProvider {
         @Override
         public void close() {
             JourneyOutbox.stop();
+            if (factory != null) {
+                try {
+                    FunnelDays.flush(factory);
+                } catch (RuntimeException stopping) {
+                    // the database went first: these seconds of funnel totals are lost, the metrics were served
+                }
+            }
         }
     }
 }

@@ -1,5 +1,6 @@
 package com.merchantsupport.keycloak.welcome;
 
+import com.merchantsupport.keycloak.funnel.JourneyFunnel;
 import java.util.List;
 
 import com.merchantsupport.keycloak.journey.MerchantAccount;
@@ -187,6 +188,7 @@ public class CreatePasswordRequiredAction implements RequiredActionProvider {
         if (link != null && !usable(link, user)) {
             // Replaced, used in another browser, expired or completed another way since the page was shown.
             refused.detail(Details.REASON, link.state().name().toLowerCase(java.util.Locale.ROOT)).error(link.state().eventError());
+            JourneyFunnel.of(session).count(JourneyFunnel.Step.LINK_REFUSED, link.state().name());
             context.challenge(LinkPages.of(session, link));
             return;
         }
@@ -244,6 +246,7 @@ public class CreatePasswordRequiredAction implements RequiredActionProvider {
             return;
         }
         completed(context, link, journey);
+        JourneyFunnel.of(session).completed(user, JourneyFunnel.Step.PASSWORD_CREATED, null);
         created.success();
         journey.clone().event(EventType.UPDATE_PASSWORD).detail(WelcomeMail.STEP_DETAIL, PASSWORD_CREATED).success();
         context.success();
@@ -271,6 +274,7 @@ public class CreatePasswordRequiredAction implements RequiredActionProvider {
             return;
         }
         completed(context, link, journey);
+        JourneyFunnel.of(context.getSession()).completed(context.getUser(), JourneyFunnel.Step.PASSKEY_CREATED, null);
         // Keycloak's UPDATE_CREDENTIAL for the passkey is sent when the action succeeds; it names the journey's step.
         context.getEvent().detail(WelcomeMail.STEP_DETAIL, PASSKEY_CREATED);
         context.success();
@@ -288,6 +292,7 @@ public class CreatePasswordRequiredAction implements RequiredActionProvider {
         WelcomeLink.Check shown = now.state() == WelcomeLink.State.FRESH
                 ? new WelcomeLink.Check(WelcomeLink.State.USED, link.key(), now.token(), now.user()) : now;
         refused.detail(Details.REASON, "raced").error(shown.state().eventError());
+        JourneyFunnel.of(context.getSession()).count(JourneyFunnel.Step.LINK_REFUSED, shown.state().name());
         context.challenge(LinkPages.raced(context.getSession(), shown));
         return false;
     }

@@ -1,5 +1,6 @@
 package com.merchantsupport.keycloak.welcome;
 
+import com.merchantsupport.keycloak.funnel.JourneyFunnel;
 import java.util.Locale;
 
 import com.merchantsupport.keycloak.journey.MerchantErrors;
@@ -59,6 +60,7 @@ public class WelcomeLinkResource implements RealmResourceProvider {
             refused(check, "link-opened");
             return notStored(LinkPages.of(session, check));
         }
+        JourneyFunnel.of(session).count(JourneyFunnel.Step.LINK_OPENED);
         return notStored(CreatePasswordRequiredAction.open(session, check));
     }
 
@@ -101,6 +103,7 @@ public class WelcomeLinkResource implements RealmResourceProvider {
 
     private void refused(WelcomeLink.Check check, String step) {
         EventBuilder event = event(step).detail(Details.REASON, check.state().name().toLowerCase(Locale.ROOT));
+        JourneyFunnel.of(session).count(JourneyFunnel.Step.LINK_REFUSED, check.state().name());
         if (check.user() != null) {
             event.user(check.user());
         }
