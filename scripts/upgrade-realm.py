@@ -357,7 +357,7 @@ class Upgrade:
         if bound:
             for b in bound:
                 realm[b] = new_alias
-            self.api.put("", realm)
+            self.api.put("", without_smtp(realm))
         for idp in self.api.get("/identity-provider/instances") or []:
             fields = [b for b in IDP_BINDINGS if idp.get(b) == old_alias]
             if fields:
@@ -473,7 +473,7 @@ class Upgrade:
             else:
                 self.keep(f"passwordPolicy={have!r}, set by an admin (the file has {want!r})")
         if updated != realm and not self.dry_run:
-            self.api.put("", updated)
+            self.api.put("", without_smtp(updated))
         # Identity providers: the file's flows bound, nothing else of the provider (secret, client ID) touched.
         providers = {p["alias"]: p for p in self.api.get("/identity-provider/instances") or []}
         for wanted in self.file.get("identityProviders", []):
@@ -534,6 +534,15 @@ class Upgrade:
         self.upgrade_realm_settings()
         self.upgrade_localization()
         self.upgrade_user_profile()
+
+
+def without_smtp(realm):
+    """The realm's representation for a PUT, whole (Keycloak sets both WebAuthn policies from every PUT: a field left
+    out would be reset to its default) but for SMTP, which a PUT without it leaves exactly as it is (a round trip
+    would drop an empty user or password)."""
+    rep = dict(realm)
+    rep.pop("smtpServer", None)
+    return rep
 
 
 def same(want, have):
