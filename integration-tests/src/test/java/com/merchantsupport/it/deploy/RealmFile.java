@@ -67,7 +67,12 @@ final class RealmFile {
 
     /** The file with every placeholder filled from {@code env}, or its default; one without either stays as written. */
     static String filled(Map<String, String> env) {
-        Matcher m = PLACEHOLDER.matcher(raw());
+        return fill(raw(), env);
+    }
+
+    /** {@code json} (a realm file, this one or an earlier one) with its placeholders filled from {@code env}, or their defaults. */
+    static String fill(String json, Map<String, String> env) {
+        Matcher m = PLACEHOLDER.matcher(json);
         StringBuilder out = new StringBuilder();
         while (m.find()) {
             String value = env.get(m.group(1));
