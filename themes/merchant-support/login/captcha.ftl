@@ -8,6 +8,7 @@
       captchaProvider        altcha | recaptcha | hcaptcha | turnstile (always)
       captchaNotConfigured   true when keys are missing: a "contact support" message replaces the widget
       captchaResponseField   form field carrying the answer
+      altchaChallenge        ALTCHA: the page's own challenge (the endpoint's JSON), issued when read; empty if none
       altchaChallengeUrl     ALTCHA: GET endpoint of the challenges
       captchaSiteKey, captchaScriptUrl, captchaWidgetClass, captchaLanguage, captchaInvisible (reCAPTCHA v3),
       recaptchaAction        remote vendors
@@ -47,7 +48,13 @@
             <#if captchaProvider == "altcha">
                 <#assign altchaStrings>{"label":"${msg("captchaWidgetLabel")?json_string}","verifying":"${msg("captchaWidgetVerifying")?json_string}","verified":"${msg("captchaWidgetVerified")?json_string}","waitAlert":"${msg("captchaWidgetWaitAlert")?json_string}","verificationRequired":"${msg("captchaWidgetVerificationRequired")?json_string}","error":"${msg("captchaWidgetError")?json_string}","expired":"${msg("captchaWidgetExpired")?json_string}","verify":"${msg("captchaWidgetVerify")?json_string}","reload":"${msg("captchaWidgetReload")?json_string}","loading":"${msg("captchaWidgetLoading")?json_string}"}</#assign>
                 <link rel="stylesheet" href="${url.resourcesPath}/js/altcha/altcha.css">
-                <altcha-widget challenge="${altchaChallengeUrl}" name="altcha" auto="onload" language="${(locale.currentLanguageTag)!"en"}"
+                <#-- challenge: the page's own challenge (widget 3.x takes a challenge's JSON or a URL in one attribute),
+                     so the widget starts without a request; data-challenge-url: where merchant-captcha.js points it
+                     for the next one (after expiry, an error, a page restored from the back-forward cache).
+                     Both escaped by the HTML output format. -->
+                <#assign altchaInline = (altchaChallenge!"")>
+                <altcha-widget challenge="<#if altchaInline?has_content>${altchaInline}<#else>${altchaChallengeUrl}</#if>" data-challenge-url="${altchaChallengeUrl}"
+                               name="altcha" auto="onload" language="${(locale.currentLanguageTag)!"en"}"
                                configuration='{"hideFooter":true,"hideLogo":true,"humanInteractionSignature":false}'
                                data-strings='${altchaStrings}'></altcha-widget>
             <#elseif !(captchaInvisible??)>

@@ -67,12 +67,30 @@ function startAltcha(box, ui) {
     ui.failed();
     return;
   }
-  const onState = (state) => {
-    switch (state) {
+  // The page carries its first challenge (the challenge attribute holds its JSON): no request to start. The next
+  // one comes from the endpoint (data-challenge-url): after that one expired, after an error, and when the page
+  // comes back from the back-forward cache (its challenge may have been sent already). The widget (3.x) takes the
+  // challenge's JSON or a URL in that one attribute, and reads it each time it starts a check.
+  const endpoint = widget.dataset.challengeUrl;
+  const useEndpoint = () => {
+    if (endpoint && widget.getAttribute("challenge") !== endpoint) {
+      widget.setAttribute("challenge", endpoint);
+      if (typeof widget.configure === "function") {
+        widget.configure({ challenge: endpoint }); // at once, not at the widget's next update
+      }
+    }
+  };
+  let state = "";
+  let previous = "";
+  const onState = (next) => {
+    previous = state;
+    state = next;
+    switch (next) {
       case "verified":
         ui.verified();
         break;
       case "error":
+        useEndpoint();
         ui.failed();
         break;
       case "expired":
@@ -83,10 +101,27 @@ function startAltcha(box, ui) {
     }
   };
   widget.addEventListener("statechange", (event) => onState(event.detail && event.detail.state));
+  widget.addEventListener("expired", () => {
+    useEndpoint();
+    // A check done, then its challenge ran out while the merchant was typing: a new one, by itself. (Expired while
+    // still verifying means the clocks disagree; the widget finishes that check, the server has the last word.)
+    if (state === "expired" && previous === "verified") {
+      widget.verify();
+    }
+  });
+  window.addEventListener("pageshow", (event) => {
+    if (event.persisted && customElements.get("altcha-widget")) {
+      useEndpoint();
+      widget.verify(); // after the widget's own reset on pageshow
+    }
+  });
+  if (expiredAlready(widget.getAttribute("challenge"))) {
+    useEndpoint(); // a page opened long after it was made
+  }
   import(box.dataset.scriptSrc)
     .then(() => {
-      // Before the widget's first fetch (it waits for a timer, then the network): the strict-CSP build bundles no
-      // worker, so the one algorithm the server issues gets its worker file from this origin (worker-src 'self').
+      // Before the widget's first check (it waits for a timer): the strict-CSP build bundles no worker, so the one
+      // algorithm the server issues gets its worker file from this origin (worker-src 'self').
       const altcha = globalThis.$altcha;
       altcha.algorithms.set("SHA-256", () => new Worker(box.dataset.workerSrc));
       // The page's strings (message bundles) under the page's language, over the widget's English defaults.
@@ -100,6 +135,21 @@ function startAltcha(box, ui) {
       }
     })
     .catch(() => ui.failed());
+}
+
+// An inline challenge whose salt says it has expired (the salt's "expires", epoch seconds, by this browser's clock,
+// as the widget reads it). A URL, or JSON without an expiry, has not.
+function expiredAlready(challenge) {
+  if (!challenge || !challenge.startsWith("{")) {
+    return false;
+  }
+  try {
+    const salt = JSON.parse(challenge).salt || "";
+    const expires = parseInt(new URLSearchParams(salt.split("?")[1] || "").get("expires"), 10);
+    return Number.isFinite(expires) && expires * 1000 <= Date.now();
+  } catch {
+    return false;
+  }
 }
 
 function startVendor(box, form, ui) {

@@ -2,6 +2,7 @@ package com.merchantsupport.it.captcha;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
@@ -14,6 +15,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.merchantsupport.it.support.Accounts;
 import com.merchantsupport.it.support.Chromium;
 import com.merchantsupport.it.support.MerchantSupportServer;
+import com.merchantsupport.it.support.Pages;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.keycloak.testframework.annotations.InjectRealm;
@@ -29,7 +31,9 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * The ALTCHA widget in a real Chromium, under a strict Content-Security-Policy (no inline script, no eval, no
- * blob: worker): it solves by itself in a Web Worker, the button waits for it, and "Connect" registers.
+ * blob: worker): it solves by itself in a Web Worker, the button waits for it, and "Connect" registers. It starts
+ * with the page's own challenge, with no request to the challenge endpoint, and asks the endpoint once that one
+ * has expired.
  */
 @KeycloakIntegrationTest(config = MerchantSupportServer.class)
 class AltchaBrowserTest {
@@ -133,6 +137,78 @@ class AltchaBrowserTest {
         System.out.println("CSP violations on the registration page (keycloak.v2's own inline scripts expected): " + violations);
         assertTrue(violations.stream().noneMatch(v -> v.contains("altcha") || v.contains("merchant-captcha")
                 || v.contains(" blob") || v.contains(" eval")), "no CSP violation from the captcha: " + violations);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<String> challengeRequests(ChromeDriver browser) {
+        return (List<String>) browser.executeScript("return performance.getEntriesByType('resource')"
+                + ".map(e => e.name).filter(n => n.includes('/altcha/challenge'))");
+    }
+
+    private String solvedSalt(ChromeDriver browser) throws Exception {
+        String payload = browser.findElement(By.cssSelector("input[name=altcha]")).getDomProperty("value");
+        return json.readTree(Base64.getDecoder().decode(payload)).get("salt").asText();
+    }
+
+    private static String widgetChallenge(ChromeDriver browser) {
+        return browser.findElement(By.cssSelector("altcha-widget")).getDomAttribute("challenge");
+    }
+
+    private void connect(ChromeDriver browser, String email) {
+        browser.findElement(By.name("email")).sendKeys(email);
+        browser.findElement(By.name("firstName")).sendKeys("Grace");
+        browser.findElement(By.name("lastName")).sendKeys("Hopper");
+        submitButton(browser).click();
+        new WebDriverWait(browser, Duration.ofSeconds(15)).until(d -> !Accounts.withEmail(realm, email).isEmpty());
+    }
+
+    @Test
+    void widgetSolvesThePagesOwnChallengeWithoutARequest() throws Exception {
+        ChromeDriver browser = browser("en");
+        // The challenge endpoint blocked: a widget that asked it could not finish its check.
+        browser.executeCdpCommand("Network.enable", Map.of());
+        browser.executeCdpCommand("Network.setBlockedURLs", Map.of("urls", List.of("*/altcha/challenge*")));
+        browser.get(CaptchaTestRealm.registrationUrl(REALM));
+
+        waitForState(browser, "verified", Duration.ofSeconds(15));
+        assertEquals(List.of(), challengeRequests(browser), "no request to the challenge endpoint");
+        String pageChallenge = widgetChallenge(browser);
+        assertTrue(pageChallenge.startsWith("{"), pageChallenge);
+        assertEquals(json.readTree(pageChallenge).get("salt").asText(), solvedSalt(browser), "the page's challenge, solved");
+        List<String> violations = cspViolations(browser);
+        assertTrue(violations.stream().noneMatch(v -> v.contains("altcha") || v.contains("merchant-captcha")
+                || v.contains(" blob") || v.contains(" eval")), "no CSP violation from the captcha: " + violations);
+
+        String email = Accounts.newEmail("browser-inline");
+        connect(browser, email);
+        assertEquals(1, Accounts.withEmail(realm, email).size());
+    }
+
+    @Test
+    void onceThePagesChallengeExpiresTheWidgetFetchesOneFromTheEndpointByItself() throws Exception {
+        CaptchaTestRealm.setCaptchaConfig(realm, Map.of("captcha.provider", "altcha", "altcha.expiry.seconds", "10"));
+        try {
+            ChromeDriver browser = browser("en");
+            browser.get(CaptchaTestRealm.registrationUrl(REALM));
+            waitForState(browser, "verified", Duration.ofSeconds(15));
+            String pageChallenge = widgetChallenge(browser);
+            assertTrue(pageChallenge.startsWith("{"), "the page's own challenge: " + pageChallenge);
+            assertEquals(List.of(), challengeRequests(browser), "none asked before it expires");
+
+            // Ten seconds after the page was made: expired, so the widget asks the endpoint and checks again.
+            new WebDriverWait(browser, Duration.ofSeconds(40)).until(d -> !challengeRequests(browser).isEmpty()
+                    && "verified".equals(d.findElement(By.id("merchant-captcha")).getAttribute("data-captcha-state")));
+            assertEquals(Pages.base() + "/realms/" + REALM + "/altcha/challenge", challengeRequests(browser).get(0));
+            assertEquals(challengeRequests(browser).get(0), widgetChallenge(browser), "the widget now asks the endpoint");
+            assertNotEquals(json.readTree(pageChallenge).get("salt").asText(), solvedSalt(browser), "a new challenge, solved");
+            assertTrue(submitButton(browser).isEnabled(), "Connect is enabled again");
+
+            String email = Accounts.newEmail("browser-refetched");
+            connect(browser, email);
+            assertEquals(1, Accounts.withEmail(realm, email).size());
+        } finally {
+            CaptchaTestRealm.setCaptchaConfig(realm, Map.of("captcha.provider", "altcha"));
+        }
     }
 
     @Test

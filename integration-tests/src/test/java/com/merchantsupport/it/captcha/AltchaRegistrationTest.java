@@ -1,6 +1,7 @@
 package com.merchantsupport.it.captcha;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -122,7 +123,10 @@ class AltchaRegistrationTest {
         FormBrowser browser = openRegistration();
         Element widget = browser.page().selectFirst("#kc-register-form altcha-widget");
         assertNotNull(widget, "widget inside the registration form:\n" + browser.page().html());
-        assertEquals(Pages.base() + "/realms/" + REALM + "/altcha/challenge", widget.attr("challenge"));
+        JsonNode pageChallenge = AltchaSolver.pageChallenge(browser.page()).orElseThrow(() -> new AssertionError(
+                "the page's own challenge in the widget's challenge attribute: " + widget.attr("challenge")));
+        assertEquals(20000, pageChallenge.get("maxnumber").asLong(), "the step's difficulty");
+        assertEquals(Pages.base() + "/realms/" + REALM + "/altcha/challenge", widget.attr("data-challenge-url"));
         assertEquals("onload", widget.attr("auto"));
         assertEquals("altcha", widget.attr("name"));
         assertEquals("en", widget.attr("language"));
@@ -139,7 +143,7 @@ class AltchaRegistrationTest {
                 .isEmpty(), "no inline event handlers");
         assertTrue(browser.page().selectFirst("#merchant-captcha noscript").html().contains("needs JavaScript"));
 
-        String solution = AltchaSolver.solve(REALM);
+        String solution = AltchaSolver.solve(pageChallenge);
         String email = Accounts.newEmail("altcha-ok");
         register(browser, email, solution);
 
@@ -211,9 +215,13 @@ class AltchaRegistrationTest {
                 "altcha.max.number", "20000", "altcha.expiry.seconds", "1"));
         try {
             String solution = AltchaSolver.solve(REALM);
+            FormBrowser page = openRegistration();
+            String pageSolution = AltchaSolver.solvePage(page);
             Thread.sleep(2_500);
             String email = Accounts.newEmail("altcha-expired");
             assertRefused(register(openRegistration(), email, solution), email, "expired", "expired or was already used");
+            String fromPage = Accounts.newEmail("altcha-page-expired");
+            assertRefused(register(page, fromPage, pageSolution), fromPage, "expired", "expired or was already used");
         } finally {
             CaptchaTestRealm.setCaptchaConfig(realm, CONFIG);
         }
@@ -262,18 +270,29 @@ class AltchaRegistrationTest {
 
     @Test
     void registrationErrorsOfOtherFieldsStillNeedAFreshSolution() throws Exception {
-        // A solution is spent once verified, even if another field then fails: the re-rendered page gets a new one.
+        // A solution is spent once verified, even if another field then fails: the re-rendered page carries a new one.
         FormBrowser browser = openRegistration();
-        String solution = AltchaSolver.solve(REALM);
+        JsonNode first = AltchaSolver.pageChallenge(browser.page()).orElseThrow();
         browser.submit("#kc-register-form", Map.of("email", "not-an-email", "firstName", "Ada", "lastName", "L",
-                "altcha", solution));
+                "altcha", AltchaSolver.solve(first)));
         assertEquals(200, browser.status());
         assertNotNull(browser.page().selectFirst("#kc-register-form altcha-widget"), "widget again on the re-rendered page");
-        HttpResponse<String> challenge = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                URI.create(browser.page().selectFirst("altcha-widget").attr("challenge"))).build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertEquals(200, challenge.statusCode());
+        JsonNode again = AltchaSolver.pageChallenge(browser.page()).orElseThrow();
+        assertNotEquals(first.get("salt").asText(), again.get("salt").asText(), "a new challenge on the re-rendered page");
         String email = Accounts.newEmail("altcha-retry");
+        register(browser, email, AltchaSolver.solve(again));
+        assertTrue(registeredAndSentBack(browser), browser.status() + " " + browser.text());
+    }
+
+    @Test
+    void theWidgetsRefetchFromTheEndpointRegistersToo() throws Exception {
+        // After the page's own challenge expired or failed, the widget asks the URL in data-challenge-url.
+        FormBrowser browser = openRegistration();
+        HttpResponse<String> challenge = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create(AltchaSolver.challengeUrl(browser.page()))).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, challenge.statusCode());
+        assertEquals("no-store", challenge.headers().firstValue("Cache-Control").orElse(""));
+        String email = Accounts.newEmail("altcha-refetch");
         register(browser, email, AltchaSolver.solve(json.readTree(challenge.body())));
         assertTrue(registeredAndSentBack(browser), browser.status() + " " + browser.text());
     }

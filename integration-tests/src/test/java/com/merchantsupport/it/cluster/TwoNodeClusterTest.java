@@ -139,7 +139,8 @@ class TwoNodeClusterTest {
     @Test
     @Order(2)
     void aChallengeFromNodeAIsAcceptedOnNodeBAndRefusedWhenReplayedOnNodeA() throws Exception {
-        // The registration page comes from B; the widget's challenge request lands on A; the form goes to B.
+        // The registration page comes from B; the widget's refetch (the page's own challenge expired, say) lands on A;
+        // the form goes to B.
         String email = newEmail("widget-on-a");
         FormBrowser merchant = new FormBrowser().via(PUBLIC, b.base());
         openRegistration(merchant);
@@ -388,7 +389,7 @@ class TwoNodeClusterTest {
         return browser.open(browser.link("#kc-registration a"));
     }
 
-    /** Registration, captcha and form all through one node. */
+    /** Registration, captcha (the page's own challenge) and form all through one node. */
     private FormBrowser registerVia(KeycloakNode node, String name, String email) {
         FormBrowser browser = submitRegistrationVia(node, new FormBrowser(), name, email);
         assertTrue(browser.text().contains(Texts.en("merchantMailboxSent", email)), browser.text());
@@ -398,12 +399,15 @@ class TwoNodeClusterTest {
     private FormBrowser submitRegistrationVia(KeycloakNode node, FormBrowser browser, String name, String email) {
         openRegistration(browser.via(PUBLIC, node.base()));
         return browser.submit("#kc-register-form", Map.of("name", name, "email", email,
-                "altcha", solveWidgetChallengeOn(node, browser)));
+                "altcha", AltchaSolver.solvePage(browser)));
     }
 
-    /** What the ALTCHA widget does: GET its challenge URL (here routed to {@code node}), solve it. */
+    /**
+     * What the ALTCHA widget does once its page's challenge has expired: GET its challenge URL (here routed to
+     * {@code node}), solve it.
+     */
     private String solveWidgetChallengeOn(KeycloakNode node, FormBrowser browser) {
-        String challengeUrl = browser.page().selectFirst("#kc-register-form altcha-widget").attr("challenge");
+        String challengeUrl = AltchaSolver.challengeUrl(browser.page());
         assertTrue(challengeUrl.startsWith(PUBLIC), challengeUrl);
         try {
             HttpResponse<String> challenge = HttpClient.newHttpClient().send(

@@ -99,8 +99,9 @@ class SignUpLimitsTest {
             List<String> solutions = new java.util.ArrayList<>();
             List<String> emails = new java.util.ArrayList<>();
             for (int i = 0; i < merchants; i++) {
-                browsers.add(Journey.openRegistration(FormBrowser.from("127.0.0.19")));
-                solutions.add(com.merchantsupport.it.support.AltchaSolver.solve(MerchantRealm.NAME));
+                FormBrowser browser = Journey.openRegistration(FormBrowser.from("127.0.0.19"));
+                browsers.add(browser);
+                solutions.add(com.merchantsupport.it.support.AltchaSolver.solvePage(browser));
                 emails.add(Accounts.newEmail("burst" + i));
             }
             java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(merchants);

@@ -81,7 +81,7 @@ class NamesEverywhereTest {
             emails.add(email);
             FormBrowser browser = new FormBrowser();
             Journey.openRegistration(browser);
-            browser.submit(Journey.REGISTER_FORM, Map.of("name", name, "email", email, "altcha", AltchaSolver.solve(MerchantRealm.NAME)));
+            browser.submit(Journey.REGISTER_FORM, Map.of("name", name, "email", email, "altcha", AltchaSolver.solvePage(browser)));
 
             var error = browser.page().selectFirst("#input-error-name");
             assertTrue(error != null && error.text().contains(Texts.en(FORBIDDEN.get(name))), escaped(name) + " -> " + browser.text());

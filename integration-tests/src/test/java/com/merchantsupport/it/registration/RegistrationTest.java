@@ -184,7 +184,7 @@ class RegistrationTest {
         for (Case c : cases) {
             FormBrowser browser = new FormBrowser();
             Journey.openRegistration(browser);
-            browser.submit(Journey.REGISTER_FORM, Map.of("name", c.name, "email", c.email, "altcha", AltchaSolver.solve(MerchantRealm.NAME)));
+            browser.submit(Journey.REGISTER_FORM, Map.of("name", c.name, "email", c.email, "altcha", AltchaSolver.solvePage(browser)));
 
             var error = browser.page().selectFirst("#input-error-" + c.field);
             assertTrue(error != null && error.text().contains(c.message), c + " -> " + browser.text());
@@ -205,8 +205,9 @@ class RegistrationTest {
         List<FormBrowser> browsers = new ArrayList<>();
         List<String> solutions = new ArrayList<>();
         for (int i = 0; i < merchants; i++) {
-            browsers.add(Journey.openRegistration(new FormBrowser()));
-            solutions.add(AltchaSolver.solve(MerchantRealm.NAME));
+            FormBrowser browser = Journey.openRegistration(new FormBrowser());
+            browsers.add(browser);
+            solutions.add(AltchaSolver.solvePage(browser));
         }
         ExecutorService pool = Executors.newFixedThreadPool(merchants);
         CountDownLatch start = new CountDownLatch(1);

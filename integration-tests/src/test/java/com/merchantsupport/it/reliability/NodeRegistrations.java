@@ -103,8 +103,9 @@ final class NodeRegistrations {
     }
 
     /**
-     * The help center's sign-in page, "New on the merchant support center?", the form with a solved challenge,
-     * "Connect": in a fresh browser, closed afterwards. A request that fails (timeout, refused connection) ends the
+     * The help center's sign-in page, "New on the merchant support center?", the form with a solved challenge (the
+     * page's own; from the endpoint through {@code challenges} only when the page has none), "Connect": in a fresh
+     * browser, closed afterwards. A request that fails (timeout, refused connection) ends the
      * registration with status 0 and the exception as message.
      */
     static Outcome register(String base, HttpClient challenges, Tally tally, String name, String email) {
@@ -129,14 +130,20 @@ final class NodeRegistrations {
                 return outcome(email, false, step, browser, start);
             }
             step = "challenge";
-            HttpResponse<String> challenge = challenges.send(
-                    HttpRequest.newBuilder(URI.create(base + "/realms/" + MerchantRealm.NAME + "/altcha/challenge"))
-                            .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
-            tally.add(challenge.statusCode());
-            if (challenge.statusCode() != 200) {
-                return new Outcome(email, false, step, challenge.statusCode(), oneLine(challenge.body()), millis(start), System.nanoTime());
+            String solution;
+            var pageChallenge = AltchaSolver.pageChallenge(browser.page());
+            if (pageChallenge.isPresent()) {
+                solution = AltchaSolver.solve(pageChallenge.get()); // the page's own: no request, as in a browser
+            } else {
+                HttpResponse<String> challenge = challenges.send(
+                        HttpRequest.newBuilder(URI.create(base + "/realms/" + MerchantRealm.NAME + "/altcha/challenge"))
+                                .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+                tally.add(challenge.statusCode());
+                if (challenge.statusCode() != 200) {
+                    return new Outcome(email, false, step, challenge.statusCode(), oneLine(challenge.body()), millis(start), System.nanoTime());
+                }
+                solution = AltchaSolver.solve(JSON.readTree(challenge.body()));
             }
-            String solution = AltchaSolver.solve(JSON.readTree(challenge.body()));
             step = "connect";
             long connect = System.nanoTime();
             browser.submit("#kc-register-form", Map.of("name", name, "email", email, "altcha", solution));

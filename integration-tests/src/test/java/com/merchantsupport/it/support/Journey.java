@@ -33,19 +33,17 @@ public final class Journey {
         return browser.open(browser.link("#kc-registration a"));
     }
 
-    /** Fills the registration form (name, email, a solved captcha) and clicks "Connect". */
+    /** Fills the registration form (name, email, the page's captcha challenge solved) and clicks "Connect". */
     public static FormBrowser register(FormBrowser browser, String name, String email) {
         openRegistration(browser);
-        return browser.submit(REGISTER_FORM, Map.of("name", name, "email", email,
-                "altcha", AltchaSolver.solve(MerchantRealm.NAME)));
+        return browser.submit(REGISTER_FORM, Map.of("name", name, "email", email, "altcha", AltchaSolver.solvePage(browser)));
     }
 
     /** The same steps on another server: one node of a cluster, a server on PostgreSQL. */
     public static FormBrowser registerAt(FormBrowser browser, String base, String name, String email) {
         browser.open(Pages.signInAt(base, ""));
         browser.open(browser.link("#kc-registration a"));
-        return browser.submit(REGISTER_FORM, Map.of("name", name, "email", email,
-                "altcha", AltchaSolver.solveAt(base, MerchantRealm.NAME)));
+        return browser.submit(REGISTER_FORM, Map.of("name", name, "email", email, "altcha", AltchaSolver.solvePage(browser)));
     }
 
     /** Registered, then the welcome link opened in the same browser: the "Create your password" page. */
@@ -79,12 +77,12 @@ public final class Journey {
     }
 
     /**
-     * "Forgot my password" on the sign-in page: the address typed, the captcha solved, "Submit". For any address
+     * "Forgot my password" on the sign-in page: the address typed, the page's captcha challenge solved, "Submit". For any address
      * Keycloak answers "you should receive an email shortly" (unless a limit answers 429).
      */
     public static FormBrowser forgotPassword(FormBrowser browser, String email) {
         openForgotPassword(browser);
-        return browser.submit(RESET_FORM, Map.of("username", email, "altcha", AltchaSolver.solve(MerchantRealm.NAME)));
+        return browser.submit(RESET_FORM, Map.of("username", email, "altcha", AltchaSolver.solvePage(browser)));
     }
 
     /** Keycloak's own "Forgot my password" email, asked for on the sign-in page: the key of its action token. */

@@ -12,7 +12,9 @@ import org.keycloak.models.RealmModel;
 
 /**
  * ALTCHA, the default: a proof of work solved in the merchant's browser, checked here, no third party.
- * Challenges come from {@link AltchaChallengeResource} ({@code GET /realms/{realm}/altcha/challenge}).
+ * The page carries its first challenge ({@link AltchaPageChallenge}); the widget fetches the next ones, after that one
+ * expired or failed, from {@link AltchaChallengeResource} ({@code GET /realms/{realm}/altcha/challenge}). Both come
+ * from {@link #issue}.
  */
 public final class AltchaCaptchaProvider implements CaptchaProvider {
 
@@ -42,7 +44,8 @@ public final class AltchaCaptchaProvider implements CaptchaProvider {
         String url = session.getContext().getUri().getBaseUriBuilder()
                 .path("realms").path(realm.getName()).path(AltchaChallengeResource.Factory.ID).path("challenge")
                 .build().toString();
-        return Map.of("altchaChallengeUrl", url);
+        return Map.of("altchaChallengeUrl", url,
+                "altchaChallenge", new AltchaPageChallenge(() -> issue(session, settings)));
     }
 
     @Override
@@ -58,8 +61,10 @@ public final class AltchaCaptchaProvider implements CaptchaProvider {
     }
 
     /**
-     * A new challenge for the realm in context, or empty when the realm has no HS512 key to sign it. Harder while the
-     * request's network address is busy signing up or resetting passwords ({@link JourneyLimits#captchaMaxNumber}).
+     * A new challenge for the realm in context, or empty when the realm has no HS512 key to sign it: the one issuer,
+     * of the endpoint's answers and of the page's challenge. Harder while the request's network address is busy signing
+     * up or resetting passwords ({@link JourneyLimits#captchaMaxNumber}: reads only, the configured difficulty while
+     * the database is down). Stores nothing.
      */
     static Optional<Map<String, Object>> issue(KeycloakSession session, CaptchaSettings settings) {
         RealmModel realm = session.getContext().getRealm();

@@ -31,7 +31,8 @@ public interface CaptchaProvider {
 
     /**
      * What the template ({@code captcha.ftl}) needs besides {@code captchaProvider}: only called when
-     * {@link #isConfigured} is true. Values must be strings, numbers or booleans.
+     * {@link #isConfigured} is true. Values must be strings, numbers or booleans, or a FreeMarker model the template
+     * reads as one (ALTCHA's challenge, issued only when the page is rendered: {@link AltchaPageChallenge}).
      */
     Map<String, Object> pageAttributes(KeycloakSession session, CaptchaSettings settings, Locale locale);
 

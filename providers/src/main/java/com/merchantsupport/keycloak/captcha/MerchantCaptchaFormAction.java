@@ -28,7 +28,7 @@ import org.keycloak.provider.ProviderConfigurationBuilder;
  * and refuses the registration (no account made) unless its answer checks out.
  *
  * <p>Page attributes for {@code captcha.ftl}: {@code captchaProvider} always; {@code captchaNotConfigured} when
- * the vendor lacks keys; otherwise the provider's own ({@code altchaChallengeUrl}, or {@code captchaSiteKey},
+ * the vendor lacks keys; otherwise the provider's own ({@code altchaChallenge}, {@code altchaChallengeUrl}, or {@code captchaSiteKey},
  * {@code captchaScriptUrl}, {@code captchaWidgetClass}, {@code captchaLanguage}, and for reCAPTCHA v3
  * {@code captchaInvisible}, {@code recaptchaAction}) and {@code captchaResponseField}.
  */

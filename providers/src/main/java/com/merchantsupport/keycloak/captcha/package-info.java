@@ -1,8 +1,10 @@
 /**
  * The registration captcha: form action {@code merchant-captcha} ({@link com.merchantsupport.keycloak.captcha.MerchantCaptchaFormAction}),
  * one {@link com.merchantsupport.keycloak.captcha.CaptchaProvider} per vendor (ALTCHA by default; reCAPTCHA v2/v3,
- * hCaptcha, Turnstile), and the ALTCHA challenge endpoint {@code GET /realms/{realm}/altcha/challenge}
- * ({@link com.merchantsupport.keycloak.captcha.AltchaChallengeResource}).
+ * hCaptcha, Turnstile), the ALTCHA challenge a page carries ({@link com.merchantsupport.keycloak.captcha.AltchaPageChallenge})
+ * and the ALTCHA challenge endpoint {@code GET /realms/{realm}/altcha/challenge}
+ * ({@link com.merchantsupport.keycloak.captcha.AltchaChallengeResource}), for the widget's next challenges; both
+ * issued by {@code AltchaCaptchaProvider.issue}.
  *
  * <h2>Content-Security-Policy</h2>
  * The page side is {@code captcha.ftl} plus external files of the login theme: {@code js/merchant-captcha.js}
