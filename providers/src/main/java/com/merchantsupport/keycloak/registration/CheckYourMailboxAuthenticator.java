@@ -2,6 +2,7 @@ package com.merchantsupport.keycloak.registration;
 
 import java.util.List;
 
+import com.merchantsupport.keycloak.admin.InviteSettings;
 import com.merchantsupport.keycloak.journey.FlowSettings;
 import com.merchantsupport.keycloak.journey.MerchantAccount;
 import com.merchantsupport.keycloak.journey.MerchantErrors;
@@ -311,6 +312,7 @@ public class CheckYourMailboxAuthenticator implements Authenticator {
                     .add()
                     .build());
             properties.addAll(LimitSettings.configProperties());
+            properties.addAll(InviteSettings.configProperties());
             return properties;
         }
 
