@@ -99,7 +99,11 @@ public class JourneyAdminListener implements EventListenerProvider {
     private boolean carriedTheActionBefore(RealmModel realm, String userId) {
         return KeycloakModelUtils.runJobInTransactionWithResult(session.getKeycloakSessionFactory(), other -> {
             RealmModel committed = other.realms().getRealm(realm.getId());
-            UserModel before = committed == null ? null : other.users().getUserById(committed, userId);
+            if (committed == null) {
+                return false;
+            }
+            other.getContext().setRealm(committed);
+            UserModel before = other.users().getUserById(committed, userId);
             return before != null && before.getRequiredActionsStream().anyMatch(MerchantAccount.CREATE_PASSWORD_ACTION::equals);
         });
     }
