@@ -37,6 +37,9 @@ import org.keycloak.services.resources.admin.fgap.AdminPermissionEvaluator;
  * welcome link on request. Keycloak authenticates the caller (401 without a token); reading needs {@code view-users}
  * on the account, acting {@code manage-users} (403 otherwise); an account of another realm, or none, is 404. Every
  * answer is JSON.
+ *
+ * <p>The realm's funnel ({@code GET funnel}: the daily aggregates) belongs beside these methods, under the same
+ * path and permissions ({@code auth.users().requireView()} for the realm's numbers); it is built separately.
  */
 public class MerchantJourneyResource {
 
