@@ -241,10 +241,11 @@ realm = {
             "optionalClientScopes": [],
         }
     ],
-    # The name rule's messages for the account console, which reads only its own theme and the realm's texts;
+    # The name rule's messages for the account console, which reads only its own theme and the realm's texts, and the
+    # name field's label for it and the admin console's "Create user" (which showed "merchantNameLabel");
     # taken from the login theme's bundles, the one place they are written.
     "localizationTexts": {
-        lang: {key: login_message(lang, key) for key in ("merchantNameControlCharacters", "merchantNameWebAddress")}
+        lang: {key: login_message(lang, key) for key in ("merchantNameControlCharacters", "merchantNameWebAddress", "merchantNameLabel")}
         for lang in ("en", "fr", "de", "es", "it")
     },
     "clientScopes": client_scopes,

@@ -32,7 +32,6 @@ import org.keycloak.testframework.mail.MailServer;
 import org.keycloak.testframework.mail.annotations.InjectMailServer;
 import org.keycloak.testframework.realm.ManagedRealm;
 import org.openqa.selenium.By;
-import org.openqa.selenium.Keys;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TimeoutException;
 import org.openqa.selenium.WebDriver;
@@ -99,7 +98,7 @@ class ConsoleInviteBrowserTest {
         emailField.sendKeys(email);
         browser.findElement(By.id("name")).sendKeys("Console Merchant");
         save("console-create-user");
-        browser.findElement(By.cssSelector("[data-testid='user-creation-save']")).click();
+        press(By.cssSelector("[data-testid='user-creation-save']"));
         waitFor("the created user", d -> body().contains("The user has been created"));
 
         String link = Mails.welcomeLink(Mails.newest(mail, email));
@@ -129,7 +128,7 @@ class ConsoleInviteBrowserTest {
         open("#/" + MerchantRealm.NAME + "/users/" + user.getId() + "/settings");
         pickAction(waitFor("the merchant's details", ExpectedConditions.visibilityOfElementLocated(By.cssSelector("input[placeholder='Select action']"))));
         save("console-required-user-actions");
-        browser.findElement(By.cssSelector("[data-testid='user-creation-save']")).click();
+        press(By.cssSelector("[data-testid='user-creation-save']"));
         waitFor("the saved user", d -> body().contains("The user has been saved"));
 
         String second = Mails.welcomeLink(Mails.await(mail, email, 2).get(1));
@@ -152,7 +151,7 @@ class ConsoleInviteBrowserTest {
         WebElement dialog = waitFor("the credential reset dialog", ExpectedConditions.visibilityOfElementLocated(By.cssSelector("[data-testid='credential-reset-modal']")));
         pickAction(dialog.findElement(By.cssSelector("input[placeholder='Select action']")));
         save("console-send-email");
-        browser.findElement(By.cssSelector("[data-testid='confirm']")).click();
+        press(By.xpath("//*[@role='dialog']//button[normalize-space()='Send Email']"));
         waitFor("the sent email", d -> body().contains("Email sent to user."));
 
         String keycloakLink = Mails.actionTokenLink(Mails.await(mail, email, 2).get(1));
@@ -175,7 +174,13 @@ class ConsoleInviteBrowserTest {
         WebElement option = waitFor("the pack's required action in the list", ExpectedConditions.elementToBeClickable(
                 By.xpath("//*[@role='option'][contains(normalize-space(.), '" + ACTION_NAME + "')]")));
         option.click();
-        select.sendKeys(Keys.ESCAPE);
+        waitFor("the action chosen", ExpectedConditions.visibilityOfElementLocated(
+                By.xpath("//*[contains(@class, 'c-chip')][contains(normalize-space(.), '" + ACTION_NAME + "')]")));
+    }
+
+    /** A click that an open select's menu over the button cannot take. */
+    private void press(By button) {
+        browser.executeScript("arguments[0].click();", waitFor("the button " + button, ExpectedConditions.presenceOfElementLocated(button)));
     }
 
     /** A console page by its address, loaded afresh (as from a bookmark). */
@@ -195,8 +200,13 @@ class ConsoleInviteBrowserTest {
         }
     }
 
+    /** The page's text now ("" while the console replaces it). */
     private String body() {
-        return browser.findElement(By.tagName("body")).getText();
+        try {
+            return browser.findElement(By.tagName("body")).getText();
+        } catch (org.openqa.selenium.StaleElementReferenceException rerendered) {
+            return "";
+        }
     }
 
     private void save(String name) {
