@@ -12,7 +12,9 @@ final class PackProviders {
                     "merchant-idp-finish-sign-in", "merchant-verified-email-link"),
             "required-action", Set.of("merchant-create-password"),
             "actionTokenHandler", Set.of("merchant-welcome"),
-            "realm-restapi-extension", Set.of("altcha", "merchant-welcome"));
+            "realm-restapi-extension", Set.of("altcha", "merchant-welcome"),
+            "admin-realm-restapi-extension", Set.of("merchant-journey"),
+            "eventsListener", Set.of("merchant-journey"));
 
     private PackProviders() {
     }

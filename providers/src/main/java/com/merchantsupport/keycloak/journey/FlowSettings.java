@@ -73,6 +73,15 @@ public final class FlowSettings {
         }
     }
 
+    /** An on/off setting ({@code true} or {@code false}, as the console's switch saves it); anything else gives the default. */
+    public boolean getBoolean(String key, boolean defaultValue) {
+        String value = get(key, Boolean.toString(defaultValue));
+        if ("true".equalsIgnoreCase(value) || "false".equalsIgnoreCase(value)) {
+            return Boolean.parseBoolean(value);
+        }
+        return defaultValue;
+    }
+
     /** A decimal setting clamped to {@code [min, max]}; unparsable or NaN gives the default. */
     public double getDouble(String key, double defaultValue, double min, double max) {
         try {

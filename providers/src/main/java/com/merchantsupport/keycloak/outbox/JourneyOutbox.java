@@ -193,6 +193,21 @@ public final class JourneyOutbox {
         return waiting > 0;
     }
 
+    /** A queued email as an admin sees it (the pack's REST resource): what, since when, how its tries went. */
+    public record Waiting(String kind, String status, long createdAt, long expiresAt, int attempts, long nextAttempt,
+                          String lastError, String eventStep) {
+    }
+
+    /** The account's emails still in the outbox (waiting, or given up and kept a week), oldest first. */
+    public List<Waiting> queuedFor(String userId) {
+        return em(session).createQuery("select r from MailOutboxRecord r where r.userId = :user order by r.createdAt", MailOutboxRecord.class)
+                .setParameter("user", userId)
+                .setMaxResults(100)
+                .getResultStream()
+                .map(r -> new Waiting(r.kind, r.status, r.createdAt, r.expiresAt, r.attempts, r.nextAttempt, r.lastError, r.eventStep))
+                .toList();
+    }
+
     /** A removed account's emails go with it. */
     public static void forget(KeycloakSession session, String userId) {
         em(session).createQuery("delete from MailOutboxRecord r where r.userId = :user")

@@ -3,6 +3,7 @@ package com.merchantsupport.keycloak.registration;
 import com.merchantsupport.keycloak.funnel.JourneyFunnel;
 import java.util.List;
 
+import com.merchantsupport.keycloak.admin.InviteSettings;
 import com.merchantsupport.keycloak.journey.FlowSettings;
 import com.merchantsupport.keycloak.journey.MerchantAccount;
 import com.merchantsupport.keycloak.journey.MerchantErrors;
@@ -325,6 +326,7 @@ public class CheckYourMailboxAuthenticator implements Authenticator {
                     .add()
                     .build());
             properties.addAll(LimitSettings.configProperties());
+            properties.addAll(InviteSettings.configProperties());
             return properties;
         }
 

@@ -3,6 +3,7 @@ package com.merchantsupport.keycloak.welcome;
 import com.merchantsupport.keycloak.funnel.JourneyFunnel;
 import java.util.List;
 
+import com.merchantsupport.keycloak.admin.AdminLinks;
 import com.merchantsupport.keycloak.journey.MerchantAccount;
 import com.merchantsupport.keycloak.journey.MerchantProfile;
 import com.merchantsupport.keycloak.journey.StatelessProviderFactory;
@@ -160,7 +161,7 @@ public class CreatePasswordRequiredAction implements RequiredActionProvider {
             if (MerchantAccount.isComplete(context.getUser())) {
                 context.success();
             } else {
-                context.challenge(page(context, List.of()));
+                context.challenge(insteadOfKeycloaksLink(context));
             }
             return;
         }
@@ -194,6 +195,10 @@ public class CreatePasswordRequiredAction implements RequiredActionProvider {
         }
         if (link == null && MerchantAccount.isComplete(user)) {
             context.success();
+            return;
+        }
+        if (link == null) {
+            context.challenge(insteadOfKeycloaksLink(context));
             return;
         }
         switch (passkey) {
@@ -313,6 +318,26 @@ public class CreatePasswordRequiredAction implements RequiredActionProvider {
         }
         MerchantAccount.markCompleted(user);
         context.getAuthenticationSession().removeAuthNote(LINK_NOTE);
+    }
+
+    /**
+     * Reached without the pack's link, by an account still waiting for its password: through one of Keycloak's own
+     * links, its "Send email" (execute actions) above all. Only the pack's link creates the first password (one live
+     * link per account, spent once): the pack's welcome email with a new link goes to the mailbox (within the send
+     * limits), and the page says so. Keycloak's link itself creates nothing.
+     */
+    private static Response insteadOfKeycloaksLink(RequiredActionContext context) {
+        KeycloakSession session = context.getSession();
+        AdminLinks links = AdminLinks.of(session);
+        AdminLinks.Outcome outcome = links.insteadOfKeycloaksLink(context.getUser());
+        if (outcome.result() == AdminLinks.Result.LIMITED) {
+            return Response.fromResponse(LinkPages.render(session, links.clientId(), LinkPages.Problem.RESEND_LIMITED, null))
+                    .header(jakarta.ws.rs.core.HttpHeaders.RETRY_AFTER, outcome.retryAfterSeconds()).build();
+        }
+        if (outcome.result() == AdminLinks.Result.NOT_WAITING) {
+            return LinkPages.render(session, links.clientId(), LinkPages.Problem.UNAVAILABLE, null);
+        }
+        return LinkPages.render(session, links.clientId(), LinkPages.Problem.RESENT, null);
     }
 
     /** Fresh, and for the account this session is signing in. */

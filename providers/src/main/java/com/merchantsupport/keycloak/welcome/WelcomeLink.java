@@ -152,6 +152,29 @@ public final class WelcomeLink {
         return new Check(state(token, user), key, token, user);
     }
 
+    /**
+     * The account's live link as an admin sees it (no key needed): its generation, when it was issued and stops
+     * working, and its state by the same rule a merchant's link is judged by. {@code state} is null while the account
+     * never had a link (made before the pack, or an invite the limits or the setting held back).
+     */
+    public record Live(State state, int generation, Integer spentGeneration, Long issuedAt, Long expiresAt) {
+    }
+
+    public Live live(UserModel user) {
+        Object[] row = em().createQuery("select r.generation, r.spentGeneration, r.issuedAt from WelcomeLinkRecord r where r.userId = :user", Object[].class)
+                .setParameter("user", user.getId())
+                .getResultStream().findFirst().orElse(null);
+        int generation = row == null ? 0 : ((Number) row[0]).intValue();
+        Integer spent = row == null ? null : (Integer) row[1];
+        if (generation == 0) {
+            return new Live(null, 0, spent, null, null);
+        }
+        long issuedAt = ((Number) row[2]).longValue();
+        long expiresAt = issuedAt + WelcomeSettings.of(realm).linkLifespanSeconds();
+        State state = state(generation, generation, spent, MerchantAccount.isUnfinished(user), expiresAt < Time.currentTime());
+        return new Live(state, generation, spent, issuedAt, expiresAt);
+    }
+
     private State state(WelcomeLinkToken token, UserModel user) {
         Object[] row = row(user);
         return state(token.generation(), row == null ? null : ((Number) row[0]).intValue(), row == null ? null : (Integer) row[1],
