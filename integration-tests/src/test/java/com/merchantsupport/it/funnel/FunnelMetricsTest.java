@@ -23,10 +23,13 @@ import com.merchantsupport.it.support.Mails;
 import com.merchantsupport.it.support.MerchantRealm;
 import com.merchantsupport.it.support.MerchantSupportServer;
 import com.merchantsupport.it.support.MetricsPage;
+import com.merchantsupport.it.support.Pages;
 import com.merchantsupport.it.support.Texts;
 import com.sun.net.httpserver.HttpServer;
 import org.junit.jupiter.api.Test;
+import org.keycloak.admin.client.Keycloak;
 import org.keycloak.representations.idm.UserRepresentation;
+import org.keycloak.testframework.annotations.InjectAdminClient;
 import org.keycloak.testframework.annotations.InjectHttpServer;
 import org.keycloak.testframework.annotations.InjectRealm;
 import org.keycloak.testframework.annotations.KeycloakIntegrationTest;
@@ -57,6 +60,9 @@ class FunnelMetricsTest {
 
     @InjectOAuthIdentityProvider
     OAuthIdentityProvider keys;
+
+    @InjectAdminClient
+    Keycloak admin;
 
     /** Steps of this realm, by step (and reason when given). */
     private static double steps(MetricsPage page, String step, String reason) {
@@ -213,6 +219,60 @@ class FunnelMetricsTest {
         } finally {
             google.close();
         }
+    }
+
+    /**
+     * The admin API's report reads the daily totals (this node's pending counts added first): a whole journey moves
+     * today's row of each of its steps by one. A bad range is a 400 in JSON, no token a 401.
+     */
+    @Test
+    void theAdminApisFunnelReportCountsTodaysJourney() throws Exception {
+        String today = java.time.LocalDate.now(java.time.ZoneOffset.UTC).toString();
+        String url = Pages.base() + "/admin/realms/" + MerchantRealm.NAME + "/merchant-journey/funnel?from=" + today + "&to=" + today;
+        quiet();
+        JsonNode before = report(url);
+        String email = Accounts.newEmail("funnel-report");
+        FormBrowser browser = new FormBrowser();
+        Journey.register(browser, "Report Merchant", email);
+        browser.open(Mails.welcomeLink(mail, email));
+        Journey.createPassword(browser);
+        JsonNode after = report(url);
+        // The send is counted once the worker's transaction commits, a moment after the mail server has the email.
+        for (int i = 0; i < 25 && after.at("/steps/welcome_email_sent").asLong() == before.at("/steps/welcome_email_sent").asLong(); i++) {
+            Thread.sleep(200);
+            after = report(url);
+        }
+
+        assertEquals(today, after.get("from").asText());
+        assertEquals(MerchantRealm.NAME, after.get("realm").asText());
+        for (String step : List.of("registration_submitted", "welcome_email_queued", "welcome_email_sent", "link_opened", "password_created")) {
+            assertEquals(1, after.at("/steps/" + step).asLong() - before.at("/steps/" + step).asLong(), step + ": " + after);
+        }
+        assertEquals(before.at("/steps/captcha_refused").asLong(), after.at("/steps/captcha_refused").asLong());
+        assertTrue(after.get("rows").isArray() && after.get("rows").size() > 0, after.toString());
+        assertFalse(after.toString().contains(email), "no address in the report");
+
+        java.net.http.HttpResponse<String> bad = get(url.replace("from=" + today, "from=yesterday"), admin.tokenManager().getAccessTokenString());
+        assertEquals(400, bad.statusCode(), bad.body());
+        assertEquals("invalid_range", new ObjectMapper().readTree(bad.body()).get("error").asText());
+        assertEquals(400, get(url.replace("from=" + today, "from=2020-01-01"), admin.tokenManager().getAccessTokenString()).statusCode(),
+                "more than 366 days");
+        assertEquals(401, get(url, null).statusCode());
+    }
+
+    private JsonNode report(String url) throws Exception {
+        java.net.http.HttpResponse<String> reply = get(url, admin.tokenManager().getAccessTokenString());
+        assertEquals(200, reply.statusCode(), reply.body());
+        return new ObjectMapper().readTree(reply.body());
+    }
+
+    private static java.net.http.HttpResponse<String> get(String url, String token) throws Exception {
+        java.net.http.HttpRequest.Builder request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(url))
+                .header("Accept", "application/json").GET();
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        return java.net.http.HttpClient.newHttpClient().send(request.build(), java.net.http.HttpResponse.BodyHandlers.ofString());
     }
 
     private static final Pattern METRIC_NAME = Pattern.compile("\\b(merchant_support_[a-z_]+|vendor_[a-z_]+|keycloak_[a-z_]+)\\b");

@@ -1,5 +1,12 @@
 package com.merchantsupport.keycloak.admin;
 
+import jakarta.ws.rs.QueryParam;
+import com.merchantsupport.keycloak.funnel.JourneyFunnel;
+import com.merchantsupport.keycloak.funnel.FunnelDays;
+import java.time.temporal.ChronoUnit;
+import java.time.format.DateTimeParseException;
+import java.time.ZoneOffset;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -38,8 +45,7 @@ import org.keycloak.services.resources.admin.fgap.AdminPermissionEvaluator;
  * on the account, acting {@code manage-users} (403 otherwise); an account of another realm, or none, is 404. Every
  * answer is JSON.
  *
- * <p>The realm's funnel ({@code GET funnel}: the daily aggregates) belongs beside these methods, under the same
- * path and permissions ({@code auth.users().requireView()} for the realm's numbers); it is built separately.
+ * <p>{@code GET funnel}: the realm's sign-up funnel from the pack's daily totals ({@code view-users} on the realm).
  */
 public class MerchantJourneyResource {
 
@@ -145,6 +151,58 @@ public class MerchantJourneyResource {
             throw new jakarta.ws.rs.ForbiddenException();
         }
         return user;
+    }
+
+    /**
+     * The realm's funnel from the pack's daily totals (UTC days, {@code from} and {@code to} included; the last 30 days
+     * by default, at most 366): the count of each step, and each step's counts by reason and provider. Reading the
+     * realm's numbers needs {@code view-users}.
+     */
+    @GET
+    @Path("funnel")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response funnel(@QueryParam("from") String from, @QueryParam("to") String to) {
+        auth.users().requireView();
+        LocalDate today = LocalDate.ofInstant(java.time.Instant.ofEpochMilli(org.keycloak.common.util.Time.currentTimeMillis()), ZoneOffset.UTC);
+        LocalDate end;
+        LocalDate start;
+        try {
+            end = to == null || to.isBlank() ? today : LocalDate.parse(to.strip());
+            start = from == null || from.isBlank() ? end.minusDays(29) : LocalDate.parse(from.strip());
+        } catch (DateTimeParseException bad) {
+            return badRange("from and to are UTC days written 2026-12-02");
+        }
+        if (start.isAfter(end)) {
+            return badRange("from is after to");
+        }
+        if (ChronoUnit.DAYS.between(start, end) >= FunnelDays.MAX_DAYS) {
+            return badRange("at most " + FunnelDays.MAX_DAYS + " days at once");
+        }
+        List<FunnelDays.Row> rows = FunnelDays.report(session, realm.getId(), start, end);
+        Map<String, Long> steps = new LinkedHashMap<>();
+        for (JourneyFunnel.Step step : JourneyFunnel.Step.values()) {
+            steps.put(step.id(), 0L);
+        }
+        rows.forEach(row -> steps.merge(row.step(), row.count(), Long::sum));
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("realm", realm.getName());
+        answer.put("from", start.toString());
+        answer.put("to", end.toString());
+        answer.put("steps", steps);
+        answer.put("rows", rows.stream().map(row -> {
+            Map<String, Object> one = new LinkedHashMap<>();
+            one.put("step", row.step());
+            one.put("reason", row.reason());
+            one.put("provider", row.provider());
+            one.put("count", row.count());
+            return one;
+        }).toList());
+        return Response.ok(answer).build();
+    }
+
+    private static Response badRange(String why) {
+        return Response.status(Response.Status.BAD_REQUEST).type(MediaType.APPLICATION_JSON)
+                .entity(Map.of("error", "invalid_range", "error_description", why)).build();
     }
 
     private static Response notFound() {

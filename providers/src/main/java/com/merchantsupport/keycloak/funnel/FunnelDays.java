@@ -28,7 +28,7 @@ public final class FunnelDays {
     static final long FLUSH_SECONDS = 10;
     static final String TASK_NAME = "merchant-support-funnel-days";
     /** The longest range one report may ask for. */
-    static final int MAX_DAYS = 366;
+    public static final int MAX_DAYS = 366;
 
     private FunnelDays() {
     }
