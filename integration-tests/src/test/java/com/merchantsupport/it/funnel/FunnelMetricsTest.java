@@ -294,6 +294,9 @@ class FunnelMetricsTest {
                 .replaceAll("label_values\\(([a-z_]+),.*", "$1"));
         assertTrue(names.size() >= 6, "the dashboard's metrics: " + names);
         MetricsPage page = awaitSteps("welcome_email_sent", null, 1);
+        // The scrape scripts/render_dashboard.py draws docs/grafana/dashboard.svg from.
+        java.nio.file.Files.writeString(Path.of(System.getProperty("screenshots.dir", "target/screenshots")).resolveSibling("funnel-metrics.txt"),
+                page.text());
         for (String name : names) {
             assertTrue(page.serves(name), name + " (a dashboard query) is not on /metrics:\n"
                     + page.text().lines().filter(l -> l.startsWith("merchant")).toList());
