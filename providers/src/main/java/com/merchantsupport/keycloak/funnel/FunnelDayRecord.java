@@ -23,7 +23,7 @@ public class FunnelDayRecord {
     String realmId;
 
     /** ISO date, UTC: 2026-12-02. */
-    @Column(name = "DAY", length = 10, nullable = false)
+    @Column(name = "DAY_UTC", length = 10, nullable = false)
     String day;
 
     @Column(name = "STEP", length = 48, nullable = false)

@@ -29,6 +29,7 @@ public final class FunnelDays {
     static final String TASK_NAME = "merchant-support-funnel-days";
     /** The longest range one report may ask for. */
     public static final int MAX_DAYS = 366;
+    private static volatile long lastWarning;
 
     private FunnelDays() {
     }
@@ -49,6 +50,7 @@ public final class FunnelDays {
         if (counts.isEmpty()) {
             return;
         }
+        RuntimeException last = null;
         for (int attempt = 0; attempt < 3; attempt++) {
             try {
                 KeycloakModelUtils.runJobInTransaction(factory, session -> add(em(session), counts));
@@ -56,9 +58,16 @@ public final class FunnelDays {
             } catch (RuntimeException e) {
                 // Another node inserted one of the rows first (the next attempt updates it), or the database is away.
                 LOG.debugf("funnel totals not written yet: %s", e.toString());
+                last = e;
             }
         }
         JourneyFunnel.giveBack(counts);
+        long now = System.currentTimeMillis();
+        if (now - lastWarning > 600_000) {
+            lastWarning = now;
+            LOG.warnf("The sign-up funnel's daily totals could not be written (kept on this node, tried again every %d s): %s",
+                    FLUSH_SECONDS, last);
+        }
     }
 
     private static void add(EntityManager em, Map<JourneyFunnel.DayKey, Long> counts) {
