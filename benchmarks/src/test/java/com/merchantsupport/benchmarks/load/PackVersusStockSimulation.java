@@ -347,6 +347,7 @@ public class PackVersusStockSimulation extends Simulation {
         Recorder.fact("outbox.registrations", TRACKED.size());
         Recorder.fact("outbox.arrivedWhileStalled", early);
         Recorder.fact("outbox.waitingGaugeAtRestore", queued.getOrDefault("merchant_support_outbox_waiting", -1.0));
+        java.util.function.IntSupplier received = Server.countFromNow(expected);
         Server.smtpPort(HEAP, String.valueOf(Recorder.facts().get("outbox.restorePort")));
         Recorder.fact("outbox.stalledConnectionsClosed", Server.stopStall());
         long restored = System.nanoTime();
@@ -355,12 +356,11 @@ public class PackVersusStockSimulation extends Simulation {
         double[] fractions = {0, 0.1, 0.5, 0.9, 1.0};
         long zeroAt = 0;
         long nextMetrics = 0;
-        int[] arrived = {0, 0};
         while (System.nanoTime() < deadline && (marks[4] == 0 || zeroAt == 0)) {
-            arrived = Server.arrived(TRACKED);
+            int count = received.getAsInt();
             long now = System.nanoTime();
             for (int i = 0; i < marks.length; i++) {
-                if (marks[i] == 0 && arrived[0] > 0 && arrived[0] >= Math.ceil(fractions[i] * expected)) {
+                if (marks[i] == 0 && count > 0 && count >= Math.ceil(fractions[i] * expected)) {
                     marks[i] = now;
                 }
             }
@@ -371,7 +371,7 @@ public class PackVersusStockSimulation extends Simulation {
                 }
                 nextMetrics = now + TimeUnit.MILLISECONDS.toNanos(500);
             }
-            sleep(TimeUnit.MILLISECONDS.toNanos(100));
+            sleep(TimeUnit.MILLISECONDS.toNanos(50));
         }
         String[] names = {"first", "p10", "p50", "p90", "all"};
         for (int i = 0; i < marks.length; i++) {
@@ -379,7 +379,7 @@ public class PackVersusStockSimulation extends Simulation {
         }
         Recorder.fact("outbox.drain.waitingZero.seconds", zeroAt == 0 ? -1 : (zeroAt - restored) / 1e9);
         sleep(TimeUnit.SECONDS.toNanos(QUICK ? 1 : 3)); // anything sent twice would show now
-        arrived = Server.arrived(TRACKED);
+        int[] arrived = Server.arrived(TRACKED);
         Recorder.fact("outbox.delivered.addresses", arrived[0]);
         Recorder.fact("outbox.delivered.emails", arrived[1]);
         Map<String, Double> after = Server.outboxMetrics();
