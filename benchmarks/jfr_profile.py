@@ -1,15 +1,15 @@
 #!/usr/bin/env python3
-"""Reads the JFR recordings of the profiled sign-ins (benchmarks/run.sh: <out>/load/jfr/sign-in-<variant>-<round>.jfr,
-the server recorded with JFR's "profile" settings while Gatling ran the same sign-ins as the measured rounds) and
-writes <out>/load/profile.md (included in summary.md) and profile.json.
+"""Reads the JFR recordings of the profiled rounds (benchmarks/run.sh: <out>/load/jfr/<phase>-<variant>-<round>.jfr,
+the server recorded with JFR's "profile" settings while Gatling ran the same journeys as the measured rounds, in
+rounds of their own) and writes <out>/load/profile.md (included in summary.md) and profile.json.
 
-Per variant (pack realm, stock realm): the server's CPU milliseconds per sign-in, in all and inside a few markers
-(the parts of a sign-in: page rendering, the password hash, the token endpoint...), the hottest methods (self time),
-and the frames whose CPU per sign-in differs most between the two realms. Samples are JFR's jdk.CPUTimeSample (JDK
-25+ on Linux: every thread's CPU time, each sample weighing its sampling period) when the recording has them, else
-jdk.ExecutionSample (threads running Java code, one every 10 ms, weighed 10 ms); per sign-in so that the two realms
-compare whatever their counts.
-Standard library and the JDK's `jfr` tool only.
+Per phase (registration, onboarding, sign-in) and variant (pack, stock): the server's CPU milliseconds per
+operation, in all, per endpoint (the REST resource method a request thread was in; other threads by name), inside a
+few markers (page rendering, the password hash, the pack's limits and outbox, email...), the frames whose CPU per
+operation differs most between the pack and the first stock variant, and the hottest methods. Samples are JFR's
+jdk.CPUTimeSample (JDK 25+ on Linux: every thread's CPU time, each sample weighing its sampling period) when the
+recording has them, else jdk.ExecutionSample (threads running Java code, one every 10 ms, weighed 10 ms); per
+operation so that the variants compare whatever their counts. Standard library and the JDK's `jfr` tool only.
 """
 import argparse
 import collections
@@ -21,9 +21,9 @@ import subprocess
 
 # Marker: a label and the frames (prefixes of "package.Class.method") that mark a sample as inside that part.
 MARKERS = [
-    ("whole sign-in", None),
+    ("whole operation", None),
     ("password hash (Argon2)", ("org.bouncycastle.crypto.generators.Argon2",)),
-    ("login page (FreeMarkerLoginFormsProvider.createResponse)", ("org.keycloak.forms.login.freemarker.FreeMarkerLoginFormsProvider.createResponse",)),
+    ("pages (FreeMarkerLoginFormsProvider.createResponse)", ("org.keycloak.forms.login.freemarker.FreeMarkerLoginFormsProvider.createResponse",)),
     ("  template parsing (FreeMarker's parser: no template cache)", ("freemarker.core.FMParser.",)),
     ("  template execution (Environment.process)", ("freemarker.core.Environment.process",)),
     ("  message bundles (Theme.getMessages)", ("org.keycloak.theme.DefaultThemeManager", "org.keycloak.theme.ExtendingThemeManager$ExtendingTheme.getMessages")),
@@ -36,6 +36,12 @@ MARKERS = [
     ("events (EventBuilder.send)", ("org.keycloak.events.EventBuilder.send",)),
     ("token endpoint", ("org.keycloak.protocol.oidc.endpoints.TokenEndpoint.",)),
     ("token signing (JWSBuilder)", ("org.keycloak.jose.jws.JWSBuilder",)),
+    ("the pack's captcha (challenge, verification)", ("com.merchantsupport.keycloak.captcha.",)),
+    ("the pack's limits (JourneyLimits, RateCounter)", ("com.merchantsupport.keycloak.limits.",)),
+    ("the pack's outbox (queue, claim, send, delete)", ("com.merchantsupport.keycloak.outbox.",)),
+    ("the pack's welcome link", ("com.merchantsupport.keycloak.welcome.",)),
+    ("email (Keycloak's template and sender)", ("org.keycloak.email.",)),
+    ("user creation (Keycloak)", ("org.keycloak.models.jpa.JpaUserProvider.addUser", "org.keycloak.services.resources.admin.UserResource", "org.keycloak.authentication.forms.RegistrationUserCreation.success")),
     ("WebAuthn / passkeys", ("org.keycloak.authentication.authenticators.browser.WebAuthn", "org.keycloak.authentication.authenticators.browser.PasswordlessConditional", "org.keycloak.forms.login.freemarker.model.WebAuthn")),
     ("the pack's own classes", ("com.merchantsupport.",)),
     ("database (Hibernate, H2)", ("org.hibernate.", "org.h2.")),
@@ -91,18 +97,30 @@ def jfr_tool():
     return tool if os.path.exists(tool) else "jfr"
 
 
+INVOKER = "$quarkusrestinvoker$"
+
+
+def endpoint(thread, frames):
+    """The REST resource method a request was in (the innermost Quarkus REST invoker), else the thread's group."""
+    for frame in frames:  # leaf first: the first invoker met is the innermost
+        if INVOKER in frame:
+            cls, rest = frame.split(INVOKER, 1)
+            return cls.rsplit(".", 1)[-1] + "." + rest.split("_", 1)[0]
+    return "thread " + re.sub(r"-\d+$", "-N", re.sub(r" /.*", "", thread or "?"))
+
+
 def analyse(path):
-    """CPU ms (weights) in all, per leaf method, per frame anywhere in the stack, per marker, per thread group."""
+    """CPU ms (weights) in all, per leaf method, per frame anywhere in the stack, per marker, per endpoint."""
     event = event_type(path)
     total, count = 0.0, 0
     self_counts = collections.Counter()
     inclusive = collections.Counter()
     markers = collections.Counter()
-    threads = collections.Counter()
+    endpoints = collections.Counter()
     for thread, weight, frames in samples(path, event):
         total += weight
         count += 1
-        threads[re.sub(r"-\d+$", "-N", thread or "?")] += weight
+        endpoints[endpoint(thread, frames)] += weight
         if frames:
             self_counts[frames[0]] += weight
         for frame in set(frames):
@@ -111,7 +129,73 @@ def analyse(path):
             if prefixes is None or any(f.startswith(prefixes) for f in frames):
                 markers[label] += weight
     return {"event": event, "count": count, "samples": total, "self": self_counts, "inclusive": inclusive,
-            "markers": markers, "threads": threads}
+            "markers": markers, "endpoints": endpoints}
+
+
+def slug(label):
+    return re.sub(r"^-|-$", "", re.sub(r"[^a-z0-9]+", "-", label.lower()))
+
+
+PHASES = (("registration", "Registration (8 users): sign-in page, registration page, [captcha challenge,] submit and its "
+                           "redirects; the pack's recording lasts until its emails are sent"),
+          ("onboarding", "Whole onboarding to tokens (8 users); the pack's recording lasts until its emails are sent"),
+          ("sign-in", "Password sign-in to tokens (8 users)"))
+
+
+def section(phase, title, variants, w):
+    """One phase's tables: variants is [(label, analysis)], the pack first."""
+    def per(a, x):
+        return x / a["ops"] if a["ops"] else float("nan")
+
+    labels = [label for label, _ in variants]
+    w(f"#### {title}")
+    w("")
+    w(", ".join(f"{label}: {a['ops']} operations, {a['count']:,} samples ({a['samples']:,.0f} CPU ms)" for label, a in variants) + ".")
+    w("")
+    w("| Endpoint or thread (CPU ms per operation) | " + " | ".join(labels) + " |")
+    w("|---|" + "---|" * len(labels))
+    names = collections.Counter()
+    for _, a in variants:
+        for name, x in a["endpoints"].items():
+            names[name] += per(a, x)
+    for name, _ in names.most_common(14):
+        w(f"| {name} | " + " | ".join(f"{per(a, a['endpoints'][name]):.2f}" for _, a in variants) + " |")
+    w("| **all** | " + " | ".join(f"**{per(a, a['samples']):.2f}**" for _, a in variants) + " |")
+    w("")
+    w("| Part (CPU ms per operation; a sample counts when the part's frame is anywhere in its stack) | " + " | ".join(labels) + " |")
+    w("|---|" + "---|" * len(labels))
+    for label, _ in MARKERS:
+        values = [per(a, a["markers"][label]) for _, a in variants]
+        if label == "whole operation" or max(values) >= 0.05:
+            w(f"| {label} | " + " | ".join(f"{v:.2f}" for v in values) + " |")
+    w("")
+    if len(variants) >= 2:
+        (pl, pack), (sl, stock) = variants[0], variants[1]
+        w(f"Frames with the largest difference in CPU ms per operation, {pl} − {sl} (inclusive; frames in under 60 % of "
+          f"the {pl}'s samples, so the common entry points drop out):")
+        w("")
+        w(f"| Frame | {pl} | {sl} | difference |")
+        w("|---|---|---|---|")
+        rows = []
+        for frame in set(pack["inclusive"]) | set(stock["inclusive"]):
+            pc, sc = pack["inclusive"][frame], stock["inclusive"][frame]
+            if pc > 0.6 * pack["samples"]:
+                continue
+            rows.append((per(pack, pc) - per(stock, sc), frame, per(pack, pc), per(stock, sc)))
+        rows.sort(reverse=True)
+        for d, frame, p, q in rows[:10]:
+            w(f"| `{frame}` | {p:.2f} | {q:.2f} | {d:+.2f} |")
+        w("")
+    w("Hottest methods (self CPU ms per operation):")
+    w("")
+    w("| Method | " + " | ".join(labels) + " |")
+    w("|---|" + "---|" * len(labels))
+    total = collections.Counter()
+    for _, a in variants:
+        total.update(a["self"])
+    for m, _ in total.most_common(8):
+        w(f"| `{m}` | " + " | ".join(f"{per(a, a['self'][m]):.2f}" for _, a in variants) + " |")
+    w("")
 
 
 def main():
@@ -120,81 +204,47 @@ def main():
     args = ap.parse_args()
     jfr_dir = os.path.join(args.out, "load", "jfr")
     with open(os.path.join(args.out, "load", "load-results.json"), encoding="utf-8") as f:
-        runs = [r for r in json.load(f)["runs"] if r["phase"] == "sign-in-profiled"]
-    result = {}
-    for variant in ("pack", "stock"):
-        parts = sorted(glob.glob(os.path.join(jfr_dir, f"sign-in-{variant}-[0-9]*.jfr")))
-        if not parts:
-            continue
-        joined = os.path.join(jfr_dir, f"sign-in-{variant}.jfr")  # JFR files are chunks: concatenated, one recording
-        with open(joined, "wb") as out:
-            for part in parts:
-                with open(part, "rb") as f:
-                    out.write(f.read())
-        with open(os.path.join(jfr_dir, f"hot-methods-{variant}.txt"), "w", encoding="utf-8") as f:
-            subprocess.run([jfr_tool(), "view", "--width", "200", "hot-methods", joined], stdout=f, stderr=subprocess.STDOUT)
-        sign_ins = sum(r["count"] for r in runs if r["variant"] == variant)
-        a = analyse(joined)
-        a["signIns"] = sign_ins
-        result[variant] = a
-    if not result:
-        return
-    with open(os.path.join(args.out, "load", "profile.json"), "w", encoding="utf-8") as f:
-        json.dump({v: {"event": a["event"], "count": a["count"], "cpuMs": a["samples"], "signIns": a["signIns"], "markers": a["markers"],
-                       "threads": a["threads"], "self": a["self"].most_common(40)} for v, a in result.items()}, f, indent=1)
-
+        runs = [r for r in json.load(f)["runs"] if r["phase"].endswith("-profiled")]
     L = []
     w = L.append
-    pack, stock = result.get("pack"), result.get("stock")
-
-    def per(a, n):
-        return n / a["signIns"] if a and a["signIns"] else float("nan")
-
-    events = ", ".join(sorted({a["event"] for a in result.values()}))
-    w(f"Server-side JFR (`jcmd JFR.start settings=profile`, samples: {events}) over the same sign-ins as the measured "
-      "rounds, in rounds of their own (never during the measured rounds). Server CPU milliseconds per sign-in, and "
-      "where (a sample counts for a part when the part's frame is anywhere in its stack). Recordings and "
-      "`jfr view hot-methods`: `benchmarks/target/load/jfr/`.")
-    w("")
-    w("| Part of the sign-in | pack CPU ms / sign-in | stock CPU ms / sign-in | pack − stock |")
-    w("|---|---|---|---|")
-    for label, _ in MARKERS:
-        p = per(pack, pack["markers"][label]) if pack else float("nan")
-        s = per(stock, stock["markers"][label]) if stock else float("nan")
-        w(f"| {label} | {p:.2f} | {s:.2f} | {p - s:+.2f} |")
-    w("")
-    for variant, a in result.items():
-        w(f"{variant}: {a['count']:,} samples ({a['samples']:,.0f} CPU ms) over {a['signIns']} sign-ins; CPU ms by thread: "
-          + ", ".join(f"{t} {n:,.0f}" for t, n in a["threads"].most_common(5)))
-        w("")
-    if pack and stock:
-        w("Frames with the largest difference in CPU ms per sign-in (inclusive; frames in under 60 % of the pack's "
-          "samples, so the common entry points drop out):")
-        w("")
-        w("| Frame | pack ms / sign-in | stock ms / sign-in | pack − stock |")
-        w("|---|---|---|---|")
-        frames = set(pack["inclusive"]) | set(stock["inclusive"])
-        rows = []
-        for frame in frames:
-            pc, sc = pack["inclusive"][frame], stock["inclusive"][frame]
-            if pc > 0.6 * pack["samples"]:
+    summary = {}
+    events = set()
+    for phase, title in PHASES:
+        labels = []
+        for r in runs:
+            if r["phase"] == phase + "-profiled" and r["variant"] not in labels:
+                labels.append(r["variant"])
+        labels.sort(key=lambda v: v != "pack")
+        variants = []
+        for label in labels:
+            parts = sorted(glob.glob(os.path.join(jfr_dir, f"{phase}-{slug(label)}-[0-9]*.jfr")))
+            if not parts:
                 continue
-            rows.append((per(pack, pc) - per(stock, sc), frame, per(pack, pc), per(stock, sc)))
-        rows.sort(reverse=True)
-        for d, frame, p, s in rows[:15]:
-            w(f"| `{frame}` | {p:.2f} | {s:.2f} | {d:+.2f} |")
-        w("")
-        w("Hottest methods (self CPU ms per sign-in):")
-        w("")
-        w("| Method | pack ms / sign-in | stock ms / sign-in |")
-        w("|---|---|---|")
-        top = [m for m, _ in (pack["self"] + stock["self"]).most_common(12)]
-        for m in top:
-            w(f"| `{m}` | {per(pack, pack['self'][m]):.2f} | {per(stock, stock['self'][m]):.2f} |")
-        w("")
+            joined = os.path.join(jfr_dir, f"{phase}-{slug(label)}.jfr")  # JFR files are chunks: concatenated, one recording
+            with open(joined, "wb") as out:
+                for part in parts:
+                    with open(part, "rb") as f:
+                        out.write(f.read())
+            with open(os.path.join(jfr_dir, f"hot-methods-{phase}-{slug(label)}.txt"), "w", encoding="utf-8") as f:
+                subprocess.run([jfr_tool(), "view", "--width", "200", "hot-methods", joined], stdout=f, stderr=subprocess.STDOUT)
+            a = analyse(joined)
+            a["ops"] = sum(r["count"] for r in runs if r["phase"] == phase + "-profiled" and r["variant"] == label)
+            events.add(a["event"])
+            variants.append((label, a))
+            summary[f"{phase}/{label}"] = {"event": a["event"], "samples": a["count"], "cpuMs": a["samples"], "operations": a["ops"],
+                                           "markers": a["markers"], "endpoints": a["endpoints"], "self": a["self"].most_common(30)}
+        if variants:
+            section(phase, title, variants, w)
+    if not summary:
+        return
+    head = [f"Server-side JFR (`jcmd JFR.start settings=profile`, samples: {', '.join(sorted(events))}) over the same "
+            "journeys as the measured rounds, in rounds of their own (never during the measured rounds): the server's CPU "
+            "milliseconds per operation, and where. Recordings and `jfr view hot-methods`: `benchmarks/target/load/jfr/`.", ""]
+    with open(os.path.join(args.out, "load", "profile.json"), "w", encoding="utf-8") as f:
+        json.dump(summary, f, indent=1)
     with open(os.path.join(args.out, "load", "profile.md"), "w", encoding="utf-8") as f:
-        f.write("\n".join(L) + "\n")
-    print("\n".join(L[:len(MARKERS) + 4]))
+        f.write("\n".join(head + L) + "\n")
+    print("\n".join(head + L[:40]))
 
 
 if __name__ == "__main__":

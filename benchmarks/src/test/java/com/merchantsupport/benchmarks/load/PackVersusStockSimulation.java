@@ -94,62 +94,56 @@ public class PackVersusStockSimulation extends Simulation {
                 .userAgentHeader("merchant-support-benchmarks");
 
         int q = QUICK ? 10 : 1;
-        // Warm-up: every path, a few times, in each realm (JIT, caches, templates); not reported.
-        warmup(List.of("registration", "stall", "outbox"), "pack registration", 10 / q, key -> registration(key, PACK, Form.PACK, Mail.FORGET));
-        warmup(List.of("registration"), "stock (b) registration", 10 / q, key -> registration(key, STOCK_B, Form.STOCK_B, Mail.FORGET));
-        warmup(List.of("registration"), "stock (a) registration", 4 / Math.min(q, 2), key -> registration(key, STOCK_A, Form.STOCK_A, Mail.FORGET));
-        warmup(List.of("onboarding"), "pack onboarding", 3 / Math.min(q, 3), key -> packOnboarding(key));
-        warmup(List.of("onboarding"), "stock (b) onboarding", 3 / Math.min(q, 3), key -> stockOnboarding(key));
-        warmup(List.of("sign-in", "profile"), "pack sign-in", 6 / Math.min(q, 3), key -> signIn(key, PACK));
-        warmup(List.of("sign-in", "profile"), "stock sign-in", 6 / Math.min(q, 3), key -> signIn(key, STOCK_A));
+        // Each group starts with its own warm-up (every path it measures, in each realm: JIT, caches; not reported),
+        // and its rounds alternate the order of the variants (ABBA: pack first, then pack last, ...), so that
+        // neither the warm-up's tail nor drift of this noisy machine favours one side.
+        Variant regPack = new Variant("pack", 25 / q, key -> registration(key, PACK, Form.PACK, Mail.FORGET));
+        Variant regB = new Variant("stock (b) verify email", 25 / q, key -> registration(key, STOCK_B, Form.STOCK_B, Mail.FORGET));
+        Variant regA = new Variant("stock (a) password", 8 / Math.min(q, 4), key -> registration(key, STOCK_A, Form.STOCK_A, Mail.FORGET));
+        warmup(List.of("registration"), "pack registration", 20 / q, regPack.body());
+        warmup(List.of("registration"), "stock (b) registration", 20 / q, regB.body());
+        warmup(List.of("registration"), "stock (a) registration", 6 / Math.min(q, 3), regA.body());
         settle("registration", "after the warm-up");
-
-        for (int round = 1; round <= 2; round++) {
-            int r = round;
-            population("registration", "registration-sequential", "pack", r, 1, 60 / q, key -> registration(key, PACK, Form.PACK, Mail.FORGET));
-            settleRound("registration");
-            population("registration", "registration-sequential", "stock (b) verify email", r, 1, 60 / q, key -> registration(key, STOCK_B, Form.STOCK_B, Mail.FORGET));
-            population("registration", "registration-sequential", "stock (a) password", r, 1, 30 / q, key -> registration(key, STOCK_A, Form.STOCK_A, Mail.FORGET));
-        }
-        for (int round = 1; round <= 2; round++) {
-            int r = round;
-            population("registration", "registration-8-users", "pack", r, USERS, 25 / q, key -> registration(key, PACK, Form.PACK, Mail.FORGET));
-            settleRound("registration");
-            population("registration", "registration-8-users", "stock (b) verify email", r, USERS, 25 / q, key -> registration(key, STOCK_B, Form.STOCK_B, Mail.FORGET));
-            population("registration", "registration-8-users", "stock (a) password", r, USERS, 8 / Math.min(q, 4), key -> registration(key, STOCK_A, Form.STOCK_A, Mail.FORGET));
-        }
+        rounds("registration", "registration-sequential", 2, 1, regPack.times(60 / q), regB.times(60 / q), regA.times(30 / q));
+        rounds("registration", "registration-8-users", 2, USERS, regPack, regB, regA);
         settle("registration", "after the registrations");
-        for (int round = 1; round <= 3; round++) {
-            int r = round;
-            population("onboarding", "onboarding-8-users", "pack", r, USERS, 6 / Math.min(q, 3), key -> packOnboarding(key));
-            settleRound("onboarding");
-            population("onboarding", "onboarding-8-users", "stock (b) verify email", r, USERS, 6 / Math.min(q, 3), key -> stockOnboarding(key));
-        }
-        settle("onboarding", "after the onboardings");
-        for (int round = 1; round <= 2; round++) {
-            int r = round;
-            population("sign-in", "sign-in-sequential", "pack", r, 1, 30 / q, key -> signIn(key, PACK));
-            population("sign-in", "sign-in-sequential", "stock", r, 1, 30 / q, key -> signIn(key, STOCK_A));
-        }
-        for (int round = 1; round <= 3; round++) {
-            int r = round;
-            population("sign-in", "sign-in-8-users", "pack", r, USERS, 12 / Math.min(q, 4), key -> signIn(key, PACK));
-            population("sign-in", "sign-in-8-users", "stock", r, USERS, 12 / Math.min(q, 4), key -> signIn(key, STOCK_A));
-        }
 
-        // The same sign-ins again under JFR (never the measured rounds above): where the server's time goes, per realm.
-        for (int round = 1; round <= (QUICK ? 1 : 2); round++) {
-            int r = round;
-            for (String realm : List.of(PACK, STOCK_A)) {
-                String variant = realm.equals(PACK) ? "pack" : "stock";
-                String name = "sign-in-" + variant + "-" + r;
-                step("profile", "jfr-start-" + name, () -> Server.jfrStart(name, OUT.resolve("jfr").resolve(name + ".jfr")));
-                population("profile", "sign-in-profiled", variant, r, USERS, 16 / Math.min(q, 8), key -> signIn(key, realm));
-                step("profile", "jfr-stop-" + name, () -> Server.jfrStop(name));
-            }
+        Variant onbPack = new Variant("pack", 6 / Math.min(q, 3), key -> packOnboarding(key));
+        Variant onbB = new Variant("stock (b) verify email", 6 / Math.min(q, 3), key -> stockOnboarding(key));
+        warmup(List.of("onboarding"), "pack onboarding", 6 / Math.min(q, 3), onbPack.body());
+        warmup(List.of("onboarding"), "stock (b) onboarding", 6 / Math.min(q, 3), onbB.body());
+        settle("onboarding", "after the warm-up");
+        rounds("onboarding", "onboarding-8-users", 4, USERS, onbPack, onbB);
+        settle("onboarding", "after the onboardings");
+
+        Variant signPack = new Variant("pack", 12 / Math.min(q, 4), key -> signIn(key, PACK));
+        Variant signStock = new Variant("stock", 12 / Math.min(q, 4), key -> signIn(key, STOCK_A));
+        warmup(List.of("sign-in"), "pack sign-in", 12 / Math.min(q, 4), signPack.body());
+        warmup(List.of("sign-in"), "stock sign-in", 12 / Math.min(q, 4), signStock.body());
+        rounds("sign-in", "sign-in-sequential", 2, 1, signPack.times(30 / q), signStock.times(30 / q));
+        rounds("sign-in", "sign-in-8-users", 4, USERS, signPack, signStock);
+
+        // The same journeys again under JFR (never the measured rounds above): where the server's CPU goes, per
+        // variant and per endpoint. 8 users; a round per variant (sign-in: two, ABBA).
+        if (!enabled("registration") || !enabled("onboarding") || !enabled("sign-in")) { // run alone: a warm-up of its own
+            warmup(List.of("profile"), "pack registration (profile group)", 10 / q, regPack.body());
+            warmup(List.of("profile"), "stock (b) registration (profile group)", 10 / q, regB.body());
+            warmup(List.of("profile"), "stock (a) registration (profile group)", 4 / Math.min(q, 2), regA.body());
+            warmup(List.of("profile"), "pack onboarding (profile group)", 3 / Math.min(q, 3), onbPack.body());
+            warmup(List.of("profile"), "stock (b) onboarding (profile group)", 3 / Math.min(q, 3), onbB.body());
+            warmup(List.of("profile"), "pack sign-in (profile group)", 6 / Math.min(q, 3), signPack.body());
+            warmup(List.of("profile"), "stock sign-in (profile group)", 6 / Math.min(q, 3), signStock.body());
+            settle("profile", "after the warm-up");
         }
+        profiled("registration", 1, regPack.times(25 / q), regB.times(25 / q), regA.times(8 / Math.min(q, 4)));
+        settle("profile", "after the profiled registrations");
+        profiled("onboarding", 1, onbPack, onbB);
+        settle("profile", "after the profiled onboardings");
+        profiled("sign-in", QUICK ? 1 : 2, signPack.times(16 / Math.min(q, 8)), signStock.times(16 / Math.min(q, 8)));
 
         // A mail server that accepts and never answers, for the pack's realm only: the page must not wait for it.
+        warmup(List.of("stall"), "pack registration (stall group)", 10 / q, regPack.body());
+        settle("stall", "after the warm-up");
         for (int round = 1; round <= (QUICK ? 1 : 2); round++) {
             int r = round;
             population("stall", "mail-stalled", "healthy mail server", r, USERS, 25 / q, key -> registration(key, PACK, Form.PACK, Mail.FORGET));
@@ -181,6 +175,10 @@ public class PackVersusStockSimulation extends Simulation {
             TRACKED.clear();
             Recorder.fact("heap.before.bytes", Server.heapAfterGc());
             Server.histogram(OUT.resolve("heap-before.txt"));
+            // Once more with Keycloak's users cache emptied: compared with the same reading at the end.
+            Server.clearUserCache(HEAP);
+            Recorder.fact("heap.beforeUserCacheCleared.bytes", Server.heapAfterGc());
+            Server.histogram(OUT.resolve("heap-before-user-cache-cleared.txt"));
             Map<String, Double> metrics = Server.outboxMetrics();
             Recorder.fact("outbox.before.sent", metrics.getOrDefault("merchant_support_outbox_sent_total", -1.0));
             Recorder.fact("outbox.before.failures", metrics.getOrDefault("merchant_support_outbox_failures_total", -1.0));
@@ -244,6 +242,56 @@ public class PackVersusStockSimulation extends Simulation {
     }
 
     // ---------- phases ----------
+
+    /** One side of a comparison: its label in the results, its iterations per user and round, its journey. */
+    record Variant(String label, int iterations, Function<String, ChainBuilder> body) {
+        Variant times(int n) {
+            return new Variant(label, n, body);
+        }
+
+        /** The label as a file name: "stock (b) verify email" becomes "stock-b-verify-email". */
+        String slug() {
+            return label.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("^-|-$", "");
+        }
+    }
+
+    /**
+     * Rounds of a phase, the variants in order in odd rounds and reversed in even ones (ABBA); after each pack round
+     * (full runs) the outbox is settled, so that its emails are not sent in the next variant's window.
+     */
+    private void rounds(String group, String phase, int count, int users, Variant... variants) {
+        for (int round = 1; round <= count; round++) {
+            List<Variant> order = new ArrayList<>(List.of(variants));
+            if (round % 2 == 0) {
+                java.util.Collections.reverse(order);
+            }
+            for (Variant v : order) {
+                population(group, phase, v.label(), round, users, v.iterations(), v.body());
+                if (v.label().equals("pack")) {
+                    settleRound(group);
+                }
+            }
+        }
+    }
+
+    /** Rounds of "<name>-profiled" (8 users), each variant's round under its own JFR recording, jfr/<name>-<variant>-<round>.jfr. */
+    private void profiled(String name, int count, Variant... variants) {
+        for (int round = 1; round <= count; round++) {
+            List<Variant> order = new ArrayList<>(List.of(variants));
+            if (round % 2 == 0) {
+                java.util.Collections.reverse(order);
+            }
+            for (Variant v : order) {
+                String recording = name + "-" + v.slug() + "-" + round;
+                step("profile", "jfr-start-" + recording, () -> Server.jfrStart(recording, OUT.resolve("jfr").resolve(recording + ".jfr")));
+                population("profile", name + "-profiled", v.label(), round, USERS, v.iterations(), v.body());
+                if (v.label().equals("pack")) {
+                    settle("profile", "the pack's emails sent within its recording"); // its whole cost, emails included
+                }
+                step("profile", "jfr-stop-" + recording, () -> Server.jfrStop(recording));
+            }
+        }
+    }
 
     private static boolean enabled(String group) {
         return ONLY.contains("") || ONLY.contains(group);
