@@ -120,7 +120,7 @@ stop_server
 say "Keycloak stopped"
 
 if [ -d "$OUT/load/jfr" ]; then
-  say "Profiles of the sign-ins (JFR): benchmarks/target/load/jfr/"
+  say "Profiles (JFR): benchmarks/target/load/jfr/"
   python3 benchmarks/jfr_profile.py --out "$OUT" || echo "(profile analysis failed; the recordings are in $OUT/load/jfr)" >&2
 fi
 

@@ -96,7 +96,7 @@ public class PackVersusStockSimulation extends Simulation {
         int q = QUICK ? 10 : 1;
         // Each group starts with its own warm-up (every path it measures, in each realm: JIT, caches; not reported),
         // and its rounds alternate the order of the variants (ABBA: pack first, then pack last, ...), so that
-        // neither the warm-up's tail nor drift of this noisy machine favours one side.
+        // neither the warm-up's tail nor drift of this noisy machine favours one side. A quick run: one round each.
         Variant regPack = new Variant("pack", 25 / q, key -> registration(key, PACK, Form.PACK, Mail.FORGET));
         Variant regB = new Variant("stock (b) verify email", 25 / q, key -> registration(key, STOCK_B, Form.STOCK_B, Mail.FORGET));
         Variant regA = new Variant("stock (a) password", 8 / Math.min(q, 4), key -> registration(key, STOCK_A, Form.STOCK_A, Mail.FORGET));
@@ -104,8 +104,8 @@ public class PackVersusStockSimulation extends Simulation {
         warmup(List.of("registration"), "stock (b) registration", 20 / q, regB.body());
         warmup(List.of("registration"), "stock (a) registration", 6 / Math.min(q, 3), regA.body());
         settle("registration", "after the warm-up");
-        rounds("registration", "registration-sequential", 2, 1, regPack.times(60 / q), regB.times(60 / q), regA.times(30 / q));
-        rounds("registration", "registration-8-users", 2, USERS, regPack, regB, regA);
+        rounds("registration", "registration-sequential", QUICK ? 1 : 2, 1, regPack.times(60 / q), regB.times(60 / q), regA.times(30 / q));
+        rounds("registration", "registration-8-users", QUICK ? 1 : 2, USERS, regPack, regB, regA);
         settle("registration", "after the registrations");
 
         Variant onbPack = new Variant("pack", 6 / Math.min(q, 3), key -> packOnboarding(key));
@@ -113,15 +113,15 @@ public class PackVersusStockSimulation extends Simulation {
         warmup(List.of("onboarding"), "pack onboarding", 6 / Math.min(q, 3), onbPack.body());
         warmup(List.of("onboarding"), "stock (b) onboarding", 6 / Math.min(q, 3), onbB.body());
         settle("onboarding", "after the warm-up");
-        rounds("onboarding", "onboarding-8-users", 4, USERS, onbPack, onbB);
+        rounds("onboarding", "onboarding-8-users", QUICK ? 1 : 4, USERS, onbPack, onbB);
         settle("onboarding", "after the onboardings");
 
         Variant signPack = new Variant("pack", 12 / Math.min(q, 4), key -> signIn(key, PACK));
         Variant signStock = new Variant("stock", 12 / Math.min(q, 4), key -> signIn(key, STOCK_A));
         warmup(List.of("sign-in"), "pack sign-in", 12 / Math.min(q, 4), signPack.body());
         warmup(List.of("sign-in"), "stock sign-in", 12 / Math.min(q, 4), signStock.body());
-        rounds("sign-in", "sign-in-sequential", 2, 1, signPack.times(30 / q), signStock.times(30 / q));
-        rounds("sign-in", "sign-in-8-users", 4, USERS, signPack, signStock);
+        rounds("sign-in", "sign-in-sequential", QUICK ? 1 : 2, 1, signPack.times(30 / q), signStock.times(30 / q));
+        rounds("sign-in", "sign-in-8-users", QUICK ? 1 : 4, USERS, signPack, signStock);
 
         // The same journeys again under JFR (never the measured rounds above): where the server's CPU goes, per
         // variant and per endpoint. 8 users; a round per variant (sign-in: two, ABBA).
