@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
-# The pack against Keycloak's own flows (issue #9), one command: builds the pack, starts the real Keycloak
-# 26.7.3 distribution in dev mode with the pack's jar and four realms (the pack's, a copy for the account-count
-# scenario, stock (a) password on the form, stock (b) "Verify email"), runs the Gatling scenarios, stops the
-# server, runs the JMH captcha benchmarks, and writes benchmarks/target/summary.md and the chart.
+# The pack against Keycloak's own flows (issues #9 and #17), one command: builds the pack, starts the real Keycloak
+# 26.7.3 distribution in dev mode with the pack's jar and five realms (the pack's, a copy for the account-count
+# scenario, a copy with short lifespans for the heap and outbox phase, stock (a) password on the form, stock (b)
+# "Verify email"), runs the Gatling scenarios (sign-ins profiled with JFR), stops the server, runs the JMH captcha
+# benchmarks, and writes benchmarks/target/summary.md and the chart.
 #
-# Usage: benchmarks/run.sh            the full run (about 13 minutes on 2 cores)
-#        BENCH_SCALE=quick benchmarks/run.sh   a short smoke run of every scenario (figures meaningless)
+# Usage: benchmarks/run.sh            the full run (about 20 minutes on 2 cores)
+#        BENCH_SCALE=quick benchmarks/run.sh   a short smoke run of every scenario (figures meaningless, under 3 minutes)
+#        BENCH_ONLY=sign-in,profile benchmarks/run.sh   only these groups of scenarios (registration, onboarding,
+#            sign-in, profile, stall, outbox, already-used), no JMH: for investigating, not for RESULTS.md
+# Every run starts Keycloak: run it under the shared lock, `flock /tmp/kc-it.lock benchmarks/run.sh`.
 # Fails only when a request fails or the server does not start; a missed target is a figure, not a failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,6 +18,8 @@ STARTED=$(date +%s)
 source scripts/java-home.sh
 
 SCALE=${BENCH_SCALE:-full}
+ONLY=${BENCH_ONLY:-}
+THEME_CACHE=${BENCH_THEME_CACHE:-true}
 OUT="$ROOT/benchmarks/target"
 KC_VERSION=$(sed -n 's:.*<keycloak.version>\(.*\)</keycloak.version>.*:\1:p' pom.xml | head -1)
 KC_HOME="$OUT/keycloak-$KC_VERSION"
@@ -47,7 +53,7 @@ if [ ! -x "$KC_HOME/bin/kc.sh" ]; then
   rm -rf "$KC_HOME"
   unzip -q "$ZIP" -d "$OUT"
 fi
-rm -rf "$KC_HOME/data" "$KC_HOME/providers/"merchant-support-keycloak*.jar "$OUT/gatling" "$OUT/load"
+rm -rf "$KC_HOME/data" "$KC_HOME/providers/"merchant-support-keycloak*.jar "$OUT/gatling" "$OUT/load" "$OUT/summary.md"
 mkdir -p "$KC_HOME/data/import" "$OUT/load"
 cp providers/target/merchant-support-keycloak-[0-9]*.jar "$KC_HOME/providers/merchant-support-keycloak.jar"
 python3 benchmarks/realms.py "$KC_HOME/data/import"
@@ -76,13 +82,22 @@ trap stop_server EXIT INT TERM
   export HELP_CENTER_URL=http://127.0.0.1:8500 HELP_CENTER_REDIRECT_URI=$REDIRECT_URI
   export GOOGLE_CLIENT_ID=bench-only-google-client-id GOOGLE_CLIENT_SECRET=bench-only-google-client-secret GOOGLE_HOSTED_DOMAIN=
   export JAVA_OPTS_KC_HEAP="-Xms1g -Xmx2g"
+  # Deep enough stacks for the profiled sign-ins (JFR's default 64 frames stop inside Vert.x and RESTEasy).
+  export JAVA_OPTS_APPEND="-XX:FlightRecorderOptions=stackdepth=512"
+  # The outbox's retry task every 2 s (30 s by default): the drain phase and the gauge the run waits on see the
+  # queue within 2 s. Metrics on the management port: merchant_support_outbox_*.
+  # Themes and templates cached as in production (dev mode turns both off, which makes every page parse its
+  # templates again: a fifth of a sign-in's server time in dev mode); BENCH_THEME_CACHE=false gives dev mode's.
   exec "$KC_HOME/bin/kc.sh" start-dev --import-realm --http-port "$KC_PORT" --http-management-port "$MGMT_PORT" \
-    --health-enabled=true --log-level=warn,org.keycloak.services:error
+    --health-enabled=true --metrics-enabled=true --spi-jpa-entity-provider--merchant-support--outbox-retry-seconds=2 \
+    --spi-theme--cache-themes="$THEME_CACHE" --spi-theme--cache-templates="$THEME_CACHE" \
+    --log-level=warn,org.keycloak.services:error
 ) > "$OUT/load/keycloak.log" 2>&1 &
 KC_PID=$!
 for _ in $(seq 1 240); do
   if curl -fsS "http://localhost:$KC_PORT/realms/stock-verify-email/.well-known/openid-configuration" >/dev/null 2>&1 \
-    && curl -fsS "http://localhost:$KC_PORT/realms/merchant-support/.well-known/openid-configuration" >/dev/null 2>&1; then
+    && curl -fsS "http://localhost:$KC_PORT/realms/merchant-support/.well-known/openid-configuration" >/dev/null 2>&1 \
+    && curl -fsS "http://localhost:$MGMT_PORT/metrics" >/dev/null 2>&1; then
     break
   fi
   kill -0 "$KC_PID" 2>/dev/null || { echo "Keycloak stopped while starting:" >&2; tail -40 "$OUT/load/keycloak.log" >&2; exit 1; }
@@ -93,10 +108,10 @@ curl -fsS "http://localhost:$KC_PORT/realms/merchant-support/.well-known/openid-
 KC_JAVA_PID=$(pgrep -P "$KC_PID" java || echo "$KC_PID")  # kc.sh runs the JVM as its child
 say "Keycloak is up (JVM pid $KC_JAVA_PID)"
 
-say "Gatling scenarios ($SCALE)"
+say "Gatling scenarios ($SCALE${ONLY:+, only $ONLY})"
 gatling_rc=0
-mvn -B -q -pl benchmarks gatling:test -Dbench.scale="$SCALE" -Dbench.kcPid="$KC_JAVA_PID" \
-  -Dbench.baseUrl="http://localhost:$KC_PORT" -Dbench.smtpPort="$SMTP_PORT" \
+mvn -B -q -pl benchmarks gatling:test -Dbench.scale="$SCALE" -Dbench.only="$ONLY" -Dbench.kcPid="$KC_JAVA_PID" \
+  -Dbench.baseUrl="http://localhost:$KC_PORT" -Dbench.managementUrl="http://localhost:$MGMT_PORT" -Dbench.smtpPort="$SMTP_PORT" \
   -Dbench.adminUser="$ADMIN_USER" -Dbench.adminPassword="$ADMIN_PASSWORD" \
   -Dbench.heapRegistrations="${BENCH_HEAP_REGISTRATIONS:-}" -Dbench.clientSecret="$CLIENT_SECRET" -Dbench.redirectUri="$REDIRECT_URI" -Dbench.out="$OUT/load" \
   > "$OUT/load/gatling.log" 2>&1 || gatling_rc=$?
@@ -104,11 +119,19 @@ grep -E '^\[bench\]|KO|failed|Exception' "$OUT/load/gatling.log" | grep -v '^\s*
 stop_server
 say "Keycloak stopped"
 
-say "JMH: captcha challenge and verification"
-if [ "$SCALE" = quick ]; then JMH_OPTS=(-wi 1 -i 2 -w 1 -r 1); else JMH_OPTS=(); fi
-"$JAVA_HOME/bin/java" -jar benchmarks/target/benchmarks.jar -jvm "$JAVA_HOME/bin/java" "${JMH_OPTS[@]}" \
-  -rf json -rff "$OUT/jmh-results.json" AltchaBenchmark > "$OUT/jmh.log" 2>&1 || { tail -30 "$OUT/jmh.log" >&2; exit 1; }
-tail -4 "$OUT/jmh.log"
+if [ -d "$OUT/load/jfr" ]; then
+  say "Profiles (JFR): benchmarks/target/load/jfr/"
+  python3 benchmarks/jfr_profile.py --out "$OUT" || echo "(profile analysis failed; the recordings are in $OUT/load/jfr)" >&2
+fi
+
+rm -f "$OUT/jmh-results.json"
+if [ -z "$ONLY" ]; then
+  say "JMH: captcha challenge and verification"
+  if [ "$SCALE" = quick ]; then JMH_OPTS=(-wi 1 -i 1 -w 1 -r 1); else JMH_OPTS=(); fi
+  "$JAVA_HOME/bin/java" -jar benchmarks/target/benchmarks.jar -jvm "$JAVA_HOME/bin/java" "${JMH_OPTS[@]}" \
+    -rf json -rff "$OUT/jmh-results.json" AltchaBenchmark > "$OUT/jmh.log" 2>&1 || { tail -30 "$OUT/jmh.log" >&2; exit 1; }
+  tail -4 "$OUT/jmh.log"
+fi
 
 ELAPSED=$(( $(date +%s) - STARTED ))
 python3 benchmarks/summarize.py --out "$OUT" --elapsed "$ELAPSED" --command "${BENCH_COMMAND:-benchmarks/run.sh}" --scale "$SCALE"

@@ -21,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.regex.Matcher;
@@ -35,16 +36,24 @@ import io.gatling.javaapi.http.HttpProtocolBuilder;
 import io.gatling.javaapi.http.HttpRequestActionBuilder;
 
 /**
- * The pack against Keycloak's own flows, on one server, in one run (issue #9). Phases run one after another
+ * The pack against Keycloak's own flows, on one server, in one run (issues #9 and #17). Phases run one after another
  * (Gatling's andThen); pack and stock alternate in rounds so that drift of this noisy machine hits both.
  * A browser without JavaScript: cookies, redirects inside Keycloak, stops at the help center's callback.
  * Captcha solutions are computed before the timed part. Nothing here asserts a time: a failed request or an
  * unexpected page is a failure (the run fails), a slow one is a figure for benchmarks/RESULTS.md.
+ *
+ * <p>The pack sends its emails after the commit (the outbox, issue #17): after each pack round the run waits until the
+ * outbox is empty ("settle"), so one round's emails are not sent in the next round's window.
+ *
+ * <p>{@code -Dbench.only=sign-in,profile} (BENCH_ONLY in run.sh) runs only those groups, with their warm-ups:
+ * registration, onboarding, sign-in, profile, stall, outbox, already-used. For investigating; a full run runs all.
  */
 public class PackVersusStockSimulation extends Simulation {
 
     static final String PACK = "merchant-support";
     static final String SCALE = "merchant-support-scale";
+    /** The heap and outbox phase's copy of the pack's realm: short lifespans (realms.py), its own SMTP setting. */
+    static final String HEAP = "merchant-support-heap";
     static final String STOCK_A = "stock-password";
     static final String STOCK_B = "stock-verify-email";
     /** RFC 7636's example pair, as the integration tests use. */
@@ -55,14 +64,29 @@ public class PackVersusStockSimulation extends Simulation {
     static final int USERS = 8;
     static final int SIGN_IN_ACCOUNTS = USERS;
     static final int SMALL_ACCOUNTS = 1_000;
-    static final int LARGE_ACCOUNTS = QUICK ? 5_000 : 100_000;
-    /** The issue's figure; about 6.5 minutes here (8 users, about 26 registrations a second). */
-    static final int HEAP_REGISTRATIONS = Integer.getInteger("bench.heapRegistrations", QUICK ? 400 : 10_000);
+    static final int LARGE_ACCOUNTS = QUICK ? 2_000 : 100_000;
+    /** The issue's figure: 10,000 registrations whose emails queue while the mail server stalls (one email each). */
+    static final int HEAP_REGISTRATIONS = Integer.getInteger("bench.heapRegistrations", QUICK ? 48 : 10_000);
     static final long IMPORT_BUDGET_SECONDS = Long.getLong("bench.importBudgetSeconds", QUICK ? 60 : 240);
+    /**
+     * After the last registration, before the heap reading: the heap realm's lifespans (60 s, realms.py: login and
+     * access code lifespans, ALTCHA challenge expiry) plus Infinispan's expiration reaper (every 60 s), plus margin.
+     */
+    static final long EXPIRY_WAIT_SECONDS = Long.getLong("bench.expiryWaitSeconds", QUICK ? 1 : 135);
+    static final java.util.Set<String> ONLY = new java.util.HashSet<>(java.util.Arrays.asList(
+            System.getProperty("bench.only", "").replace(" ", "").split(",")));
 
     private static final AtomicLong SEQUENCE = new AtomicLong();
+    static final AtomicLong CHALLENGES_INLINE = new AtomicLong();
+    static final AtomicLong CHALLENGES_FETCHED = new AtomicLong();
+    private static final Path OUT = Path.of(System.getProperty("bench.out", "target/load"));
 
     private final List<PopulationBuilder> phases = new ArrayList<>();
+
+    /** Addresses whose emails a phase waits for (the stalled rounds, the outbox drain); the other phases forget theirs. */
+    enum Mail { FORGET, TRACK }
+
+    private static final java.util.Set<String> TRACKED = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     {
         HttpProtocolBuilder protocol = http.baseUrl(Server.BASE).disableFollowRedirect().disableCaching()
@@ -70,50 +94,121 @@ public class PackVersusStockSimulation extends Simulation {
                 .userAgentHeader("merchant-support-benchmarks");
 
         int q = QUICK ? 10 : 1;
-        // Warm-up: every path, a few times, in each realm (JIT, caches, templates); not reported.
-        population("warmup", "pack registration", 0, USERS, 10 / q, key -> registration(key, PACK, Form.PACK));
-        population("warmup", "stock (b) registration", 0, USERS, 10 / q, key -> registration(key, STOCK_B, Form.STOCK_B));
-        population("warmup", "stock (a) registration", 0, USERS, 4 / Math.min(q, 2), key -> registration(key, STOCK_A, Form.STOCK_A));
-        population("warmup", "pack onboarding", 0, USERS, 3 / Math.min(q, 3), key -> packOnboarding(key));
-        population("warmup", "stock (b) onboarding", 0, USERS, 3 / Math.min(q, 3), key -> stockOnboarding(key));
-        population("warmup", "pack sign-in", 0, USERS, 6 / Math.min(q, 3), key -> signIn(key, PACK));
-        population("warmup", "stock sign-in", 0, USERS, 6 / Math.min(q, 3), key -> signIn(key, STOCK_A));
+        // Each group starts with its own warm-up (every path it measures, in each realm: JIT, caches; not reported),
+        // and its rounds alternate the order of the variants (ABBA: pack first, then pack last, ...), so that
+        // neither the warm-up's tail nor drift of this noisy machine favours one side. A quick run: one round each.
+        Variant regPack = new Variant("pack", 25 / q, key -> registration(key, PACK, Form.PACK, Mail.FORGET));
+        Variant regB = new Variant("stock (b) verify email", 25 / q, key -> registration(key, STOCK_B, Form.STOCK_B, Mail.FORGET));
+        Variant regA = new Variant("stock (a) password", 8 / Math.min(q, 4), key -> registration(key, STOCK_A, Form.STOCK_A, Mail.FORGET));
+        warmup(List.of("registration"), "pack registration", 20 / q, regPack.body());
+        warmup(List.of("registration"), "stock (b) registration", 20 / q, regB.body());
+        warmup(List.of("registration"), "stock (a) registration", 6 / Math.min(q, 3), regA.body());
+        settle("registration", "after the warm-up");
+        rounds("registration", "registration-sequential", QUICK ? 1 : 2, 1, regPack.times(60 / q), regB.times(60 / q), regA.times(30 / q));
+        rounds("registration", "registration-8-users", QUICK ? 1 : 2, USERS, regPack, regB, regA);
+        settle("registration", "after the registrations");
 
-        for (int round = 1; round <= 2; round++) {
-            int r = round;
-            population("registration-sequential", "pack", r, 1, 60 / q, key -> registration(key, PACK, Form.PACK));
-            population("registration-sequential", "stock (b) verify email", r, 1, 60 / q, key -> registration(key, STOCK_B, Form.STOCK_B));
-            population("registration-sequential", "stock (a) password", r, 1, 30 / q, key -> registration(key, STOCK_A, Form.STOCK_A));
+        Variant onbPack = new Variant("pack", 6 / Math.min(q, 3), key -> packOnboarding(key));
+        Variant onbB = new Variant("stock (b) verify email", 6 / Math.min(q, 3), key -> stockOnboarding(key));
+        warmup(List.of("onboarding"), "pack onboarding", 6 / Math.min(q, 3), onbPack.body());
+        warmup(List.of("onboarding"), "stock (b) onboarding", 6 / Math.min(q, 3), onbB.body());
+        settle("onboarding", "after the warm-up");
+        rounds("onboarding", "onboarding-8-users", QUICK ? 1 : 4, USERS, onbPack, onbB);
+        settle("onboarding", "after the onboardings");
+
+        Variant signPack = new Variant("pack", 12 / Math.min(q, 4), key -> signIn(key, PACK));
+        Variant signStock = new Variant("stock", 12 / Math.min(q, 4), key -> signIn(key, STOCK_A));
+        warmup(List.of("sign-in"), "pack sign-in", 12 / Math.min(q, 4), signPack.body());
+        warmup(List.of("sign-in"), "stock sign-in", 12 / Math.min(q, 4), signStock.body());
+        rounds("sign-in", "sign-in-sequential", QUICK ? 1 : 2, 1, signPack.times(30 / q), signStock.times(30 / q));
+        rounds("sign-in", "sign-in-8-users", QUICK ? 1 : 4, USERS, signPack, signStock);
+
+        // The same journeys again under JFR (never the measured rounds above): where the server's CPU goes, per
+        // variant and per endpoint. 8 users; a round per variant (sign-in: two, ABBA).
+        if (!enabled("registration") || !enabled("onboarding") || !enabled("sign-in")) { // run alone: a warm-up of its own
+            warmup(List.of("profile"), "pack registration (profile group)", 10 / q, regPack.body());
+            warmup(List.of("profile"), "stock (b) registration (profile group)", 10 / q, regB.body());
+            warmup(List.of("profile"), "stock (a) registration (profile group)", 4 / Math.min(q, 2), regA.body());
+            warmup(List.of("profile"), "pack onboarding (profile group)", 3 / Math.min(q, 3), onbPack.body());
+            warmup(List.of("profile"), "stock (b) onboarding (profile group)", 3 / Math.min(q, 3), onbB.body());
+            warmup(List.of("profile"), "pack sign-in (profile group)", 6 / Math.min(q, 3), signPack.body());
+            warmup(List.of("profile"), "stock sign-in (profile group)", 6 / Math.min(q, 3), signStock.body());
+            settle("profile", "after the warm-up");
         }
-        for (int round = 1; round <= 2; round++) {
+        profiled("registration", 1, regPack.times(25 / q), regB.times(25 / q), regA.times(8 / Math.min(q, 4)));
+        settle("profile", "after the profiled registrations");
+        profiled("onboarding", 1, onbPack, onbB);
+        settle("profile", "after the profiled onboardings");
+        profiled("sign-in", QUICK ? 1 : 2, signPack.times(16 / Math.min(q, 8)), signStock.times(16 / Math.min(q, 8)));
+
+        // A mail server that accepts and never answers, for the pack's realm only: the page must not wait for it.
+        warmup(List.of("stall"), "pack registration (stall group)", 10 / q, regPack.body());
+        settle("stall", "after the warm-up");
+        for (int round = 1; round <= (QUICK ? 1 : 2); round++) {
             int r = round;
-            population("registration-8-users", "pack", r, USERS, 25 / q, key -> registration(key, PACK, Form.PACK));
-            population("registration-8-users", "stock (b) verify email", r, USERS, 25 / q, key -> registration(key, STOCK_B, Form.STOCK_B));
-            population("registration-8-users", "stock (a) password", r, USERS, 8 / Math.min(q, 4), key -> registration(key, STOCK_A, Form.STOCK_A));
-        }
-        for (int round = 1; round <= 3; round++) {
-            int r = round;
-            population("onboarding-8-users", "pack", r, USERS, 6 / Math.min(q, 3), key -> packOnboarding(key));
-            population("onboarding-8-users", "stock (b) verify email", r, USERS, 6 / Math.min(q, 3), key -> stockOnboarding(key));
-        }
-        for (int round = 1; round <= 3; round++) {
-            int r = round;
-            population("sign-in-8-users", "pack", r, USERS, 12 / Math.min(q, 4), key -> signIn(key, PACK));
-            population("sign-in-8-users", "stock", r, USERS, 12 / Math.min(q, 4), key -> signIn(key, STOCK_A));
+            population("stall", "mail-stalled", "healthy mail server", r, USERS, 25 / q, key -> registration(key, PACK, Form.PACK, Mail.FORGET));
+            settle("stall", "after a healthy round");
+            step("stall", "stall-on-" + r, () -> {
+                TRACKED.clear();
+                int port = Server.startStall();
+                Recorder.fact("stall.port", port);
+                Recorder.fact("stall.restorePort", Server.smtpPort(PACK, Integer.toString(port)));
+            });
+            population("stall", "mail-stalled", "stalled mail server", r, USERS, 25 / q, key -> registration(key, PACK, Form.PACK, Mail.TRACK));
+            step("stall", "stall-off-" + r, () -> {
+                Server.smtpPort(PACK, String.valueOf(Recorder.facts().get("stall.restorePort")));
+                Recorder.fact("stall.held.round" + r, Server.stopStall());
+                long started = System.nanoTime();
+                awaitTracked(TimeUnit.MINUTES.toNanos(3));
+                Recorder.fact("stall.delivered.round" + r, Server.arrived(TRACKED)[0]);
+                Recorder.fact("stall.deliveredSeconds.round" + r, (System.nanoTime() - started) / 1e9);
+            });
+            settle("stall", "after a stalled round");
         }
 
-        step("heap-before", () -> Recorder.fact("heap.before.bytes", Server.heapAfterGc()));
-        population("heap", "pack registrations", 1, USERS, HEAP_REGISTRATIONS / USERS, key -> registration(key, PACK, Form.PACK));
-        step("heap-after", () -> {
+        // 10,000 registrations while the heap realm's mail server stalls: the outbox queues 10,000 emails; then the
+        // mail server is back and the queue drains; then the entries the registrations left expire, and the heap is read.
+        warmup(List.of("outbox"), "heap realm registration", 10 / q, key -> registration(key, HEAP, Form.PACK, Mail.FORGET));
+        settle("outbox", "before the heap reading");
+        step("outbox", "heap-before", () -> {
             Server.purgeMail();
-            Recorder.fact("heap.registrations", HEAP_REGISTRATIONS);
+            TRACKED.clear();
+            Recorder.fact("heap.before.bytes", Server.heapAfterGc());
+            Server.histogram(OUT.resolve("heap-before.txt"));
+            // Once more with Keycloak's users cache emptied: compared with the same reading at the end.
+            Server.clearUserCache(HEAP);
+            Recorder.fact("heap.beforeUserCacheCleared.bytes", Server.heapAfterGc());
+            Server.histogram(OUT.resolve("heap-before-user-cache-cleared.txt"));
+            Map<String, Double> metrics = Server.outboxMetrics();
+            Recorder.fact("outbox.before.sent", metrics.getOrDefault("merchant_support_outbox_sent_total", -1.0));
+            Recorder.fact("outbox.before.failures", metrics.getOrDefault("merchant_support_outbox_failures_total", -1.0));
+            Recorder.fact("outbox.restorePort", Server.smtpPort(HEAP, Integer.toString(Server.startStall())));
+        });
+        population("outbox", "heap", "pack registrations", 1, USERS, HEAP_REGISTRATIONS / USERS, key -> registration(key, HEAP, Form.PACK, Mail.TRACK));
+        step("outbox", "outbox-drain", () -> drain(HEAP_REGISTRATIONS / USERS * USERS));
+        step("outbox", "heap-after", () -> {
+            long registered = Long.parseLong(String.valueOf(Recorder.facts().get("outbox.registrationsEnded.nanos")));
+            long wait = registered + TimeUnit.SECONDS.toNanos(EXPIRY_WAIT_SECONDS) - System.nanoTime();
+            Recorder.fact("heap.expiryWaitSeconds", EXPIRY_WAIT_SECONDS);
+            Recorder.fact("heap.extraWaitAfterDrainSeconds", Math.max(0, wait) / 1e9);
+            sleep(wait);
+            Server.purgeMail();
+            TRACKED.clear();
+            Recorder.fact("heap.registrations", HEAP_REGISTRATIONS / USERS * USERS);
             Recorder.fact("heap.after.bytes", Server.heapAfterGc());
+            Server.histogram(OUT.resolve("heap-after.txt"));
+            Server.clearUserCache(HEAP);
+            Recorder.fact("heap.afterUserCacheCleared.bytes", Server.heapAfterGc());
+            Server.histogram(OUT.resolve("heap-after-user-cache-cleared.txt"));
         });
 
-        step("accounts-small", () -> Recorder.fact("accounts.small", Server.importAccounts(SCALE, 0, SMALL_ACCOUNTS, 600)));
-        population("already-used", "1000 accounts", 1, 1, 150 / q, key -> alreadyUsed(key, SMALL_ACCOUNTS));
-        step("accounts-large", () -> Recorder.fact("accounts.large", Server.importAccounts(SCALE, SMALL_ACCOUNTS, LARGE_ACCOUNTS, IMPORT_BUDGET_SECONDS)));
-        population("already-used", "large", 1, 1, 150 / q, key -> alreadyUsed(key, LARGE_ACCOUNTS));
+        // "Already used" at 1,000 and at many accounts: each measured part after the same warm-up.
+        step("already-used", "accounts-small", () -> Recorder.fact("accounts.small", Server.importAccounts(SCALE, 0, SMALL_ACCOUNTS, 600)));
+        population("already-used", "warmup", "already-used 1000 accounts", 1, 1, 100 / q, key -> alreadyUsed(key, SMALL_ACCOUNTS));
+        population("already-used", "already-used", "1000 accounts", 1, 1, 150 / q, key -> alreadyUsed(key, SMALL_ACCOUNTS));
+        step("already-used", "accounts-large", () -> Recorder.fact("accounts.large", Server.importAccounts(SCALE, SMALL_ACCOUNTS, LARGE_ACCOUNTS, IMPORT_BUDGET_SECONDS)));
+        population("already-used", "warmup", "already-used large", 1, 1, 100 / q, key -> alreadyUsed(key, LARGE_ACCOUNTS));
+        population("already-used", "already-used", "large", 1, 1, 150 / q, key -> alreadyUsed(key, LARGE_ACCOUNTS));
 
         PopulationBuilder chain = phases.get(phases.size() - 1);
         for (int i = phases.size() - 2; i >= 0; i--) {
@@ -128,15 +223,19 @@ public class PackVersusStockSimulation extends Simulation {
         Server.createSignInUsers(PACK, true, SIGN_IN_ACCOUNTS);
         Server.createSignInUsers(STOCK_A, false, SIGN_IN_ACCOUNTS);
         Recorder.fact("scale", QUICK ? "quick" : "full");
+        Recorder.fact("only", String.join(",", ONLY));
         Recorder.fact("startedAt", java.time.Instant.now().toString());
     }
 
     @Override
     public void after() {
+        Server.stopStall();
         Server.stopMail();
+        Recorder.fact("captcha.challenges.inline", CHALLENGES_INLINE.get());
+        Recorder.fact("captcha.challenges.fetched", CHALLENGES_FETCHED.get());
         Recorder.fact("failures", Recorder.failures());
         try {
-            Recorder.write(Path.of(System.getProperty("bench.out", "target/load")).resolve("load-results.json"));
+            Recorder.write(OUT.resolve("load-results.json"));
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
@@ -144,7 +243,73 @@ public class PackVersusStockSimulation extends Simulation {
 
     // ---------- phases ----------
 
-    private void population(String phase, String variant, int round, int users, int iterations, Function<String, ChainBuilder> body) {
+    /** One side of a comparison: its label in the results, its iterations per user and round, its journey. */
+    record Variant(String label, int iterations, Function<String, ChainBuilder> body) {
+        Variant times(int n) {
+            return new Variant(label, n, body);
+        }
+
+        /** The label as a file name: "stock (b) verify email" becomes "stock-b-verify-email". */
+        String slug() {
+            return label.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("^-|-$", "");
+        }
+    }
+
+    /**
+     * Rounds of a phase, the variants in order in odd rounds and reversed in even ones (ABBA); after each pack round
+     * (full runs) the outbox is settled, so that its emails are not sent in the next variant's window.
+     */
+    private void rounds(String group, String phase, int count, int users, Variant... variants) {
+        for (int round = 1; round <= count; round++) {
+            List<Variant> order = new ArrayList<>(List.of(variants));
+            if (round % 2 == 0) {
+                java.util.Collections.reverse(order);
+            }
+            for (Variant v : order) {
+                population(group, phase, v.label(), round, users, v.iterations(), v.body());
+                if (v.label().equals("pack")) {
+                    settleRound(group);
+                }
+            }
+        }
+    }
+
+    /** Rounds of "<name>-profiled" (8 users), each variant's round under its own JFR recording, jfr/<name>-<variant>-<round>.jfr. */
+    private void profiled(String name, int count, Variant... variants) {
+        for (int round = 1; round <= count; round++) {
+            List<Variant> order = new ArrayList<>(List.of(variants));
+            if (round % 2 == 0) {
+                java.util.Collections.reverse(order);
+            }
+            for (Variant v : order) {
+                String recording = name + "-" + v.slug() + "-" + round;
+                step("profile", "jfr-start-" + recording, () -> Server.jfrStart(recording, OUT.resolve("jfr").resolve(recording + ".jfr")));
+                population("profile", name + "-profiled", v.label(), round, USERS, v.iterations(), v.body());
+                if (v.label().equals("pack")) {
+                    settle("profile", "the pack's emails sent within its recording"); // its whole cost, emails included
+                }
+                step("profile", "jfr-stop-" + recording, () -> Server.jfrStop(recording));
+            }
+        }
+    }
+
+    private static boolean enabled(String group) {
+        return ONLY.contains("") || ONLY.contains(group);
+    }
+
+    private void warmup(List<String> groups, String variant, int iterations, Function<String, ChainBuilder> body) {
+        if (groups.stream().anyMatch(PackVersusStockSimulation::enabled)) {
+            add("warmup", variant, 0, USERS, iterations, body);
+        }
+    }
+
+    private void population(String group, String phase, String variant, int round, int users, int iterations, Function<String, ChainBuilder> body) {
+        if (enabled(group)) {
+            add(phase, variant, round, users, iterations, body);
+        }
+    }
+
+    private void add(String phase, String variant, int round, int users, int iterations, Function<String, ChainBuilder> body) {
         if (iterations <= 0) {
             return;
         }
@@ -155,11 +320,134 @@ public class PackVersusStockSimulation extends Simulation {
                 .injectOpen(atOnceUsers(users)));
     }
 
-    private void step(String name, Runnable action) {
-        phases.add(scenario(name).exec(s -> {
+    private void step(String group, String name, Runnable action) {
+        if (!enabled(group)) {
+            return;
+        }
+        phases.add(scenario(name + "#" + phases.size()).exec(s -> {
+            long started = System.nanoTime();
             action.run();
+            System.out.printf("[bench] step %s took %.1f s%n", name, (System.nanoTime() - started) / 1e9);
             return s;
         }).injectOpen(atOnceUsers(1)));
+    }
+
+    /** After a pack round (full runs): its emails are sent before the next round starts, not in its window. */
+    private void settleRound(String group) {
+        if (!QUICK) {
+            settle(group, "after a pack round");
+        }
+    }
+
+    /**
+     * Waits until the outbox is empty: merchant_support_outbox_waiting 0 as read by the retry task (every 2 s on the
+     * benchmark server) at least once after this step began; then drops the mailboxes nobody reads. A quick run
+     * settles only before the heap reading (its figures mean nothing; each step costs it Gatling's injection tick).
+     */
+    private void settle(String group, String why) {
+        if (QUICK && !group.equals("outbox")) {
+            return;
+        }
+        step(group, "settle", () -> {
+            long started = System.nanoTime();
+            long deadline = started + TimeUnit.MINUTES.toNanos(3);
+            while (true) {
+                Double waiting = Server.outboxMetrics().get("merchant_support_outbox_waiting");
+                boolean refreshed = System.nanoTime() - started > TimeUnit.MILLISECONDS.toNanos(2_300);
+                if (waiting == null) {
+                    Recorder.fact("settle.noMetrics", why);
+                    sleep(TimeUnit.SECONDS.toNanos(3));
+                    break;
+                }
+                if (refreshed && waiting == 0) {
+                    break;
+                }
+                if (System.nanoTime() > deadline) {
+                    Recorder.fact("settle.timedOut", why + ": " + waiting + " emails still waiting");
+                    break;
+                }
+                sleep(TimeUnit.MILLISECONDS.toNanos(250));
+            }
+            Server.purgeMail();
+        });
+    }
+
+    /** Waits until every tracked address has its email (at most this long). */
+    private static int[] awaitTracked(long timeoutNanos) {
+        long deadline = System.nanoTime() + timeoutNanos;
+        int[] arrived = Server.arrived(TRACKED);
+        while (arrived[0] < TRACKED.size() && System.nanoTime() < deadline) {
+            sleep(TimeUnit.MILLISECONDS.toNanos(200));
+            arrived = Server.arrived(TRACKED);
+        }
+        return arrived;
+    }
+
+    /**
+     * The mail server is back for the heap realm: the time until every queued email has arrived (GreenMail, each
+     * address once) and until the outbox's gauge reads 0, the emails a second, and whether any came twice.
+     */
+    private static void drain(int expected) {
+        long ended = System.nanoTime();
+        Recorder.fact("outbox.registrationsEnded.nanos", ended);
+        Map<String, Double> queued = Server.outboxMetrics();
+        int early = Server.arrived(TRACKED)[0];
+        Recorder.fact("outbox.registrations", TRACKED.size());
+        Recorder.fact("outbox.arrivedWhileStalled", early);
+        Recorder.fact("outbox.waitingGaugeAtRestore", queued.getOrDefault("merchant_support_outbox_waiting", -1.0));
+        java.util.function.IntSupplier received = Server.countFromNow(expected);
+        Server.smtpPort(HEAP, String.valueOf(Recorder.facts().get("outbox.restorePort")));
+        Recorder.fact("outbox.stalledConnectionsClosed", Server.stopStall());
+        long restored = System.nanoTime();
+        long deadline = restored + TimeUnit.MINUTES.toNanos(QUICK ? 2 : 15);
+        long[] marks = new long[5]; // first email, 10 %, 50 %, 90 %, all
+        double[] fractions = {0, 0.1, 0.5, 0.9, 1.0};
+        long zeroAt = 0;
+        long nextMetrics = 0;
+        while (System.nanoTime() < deadline && (marks[4] == 0 || zeroAt == 0)) {
+            int count = received.getAsInt();
+            long now = System.nanoTime();
+            for (int i = 0; i < marks.length; i++) {
+                if (marks[i] == 0 && count > 0 && count >= Math.ceil(fractions[i] * expected)) {
+                    marks[i] = now;
+                }
+            }
+            if (now >= nextMetrics) {
+                Double waiting = Server.outboxMetrics().get("merchant_support_outbox_waiting");
+                if (zeroAt == 0 && waiting != null && waiting == 0 && now - restored > TimeUnit.MILLISECONDS.toNanos(2_300)) {
+                    zeroAt = now;
+                }
+                nextMetrics = now + TimeUnit.MILLISECONDS.toNanos(500);
+            }
+            sleep(TimeUnit.MILLISECONDS.toNanos(50));
+        }
+        String[] names = {"first", "p10", "p50", "p90", "all"};
+        for (int i = 0; i < marks.length; i++) {
+            Recorder.fact("outbox.drain." + names[i] + ".seconds", marks[i] == 0 ? -1 : (marks[i] - restored) / 1e9);
+        }
+        Recorder.fact("outbox.drain.waitingZero.seconds", zeroAt == 0 ? -1 : (zeroAt - restored) / 1e9);
+        sleep(TimeUnit.SECONDS.toNanos(QUICK ? 1 : 3)); // anything sent twice would show now
+        int[] arrived = Server.arrived(TRACKED);
+        Recorder.fact("outbox.delivered.addresses", arrived[0]);
+        Recorder.fact("outbox.delivered.emails", arrived[1]);
+        Map<String, Double> after = Server.outboxMetrics();
+        Recorder.fact("outbox.after.sent", after.getOrDefault("merchant_support_outbox_sent_total", -1.0));
+        Recorder.fact("outbox.after.failures", after.getOrDefault("merchant_support_outbox_failures_total", -1.0));
+        Recorder.fact("outbox.after.waiting", after.getOrDefault("merchant_support_outbox_waiting", -1.0));
+        if (arrived[0] < expected) {
+            Recorder.fact("outbox.missing", expected - arrived[0]);
+        }
+    }
+
+    private static void sleep(long nanos) {
+        if (nanos <= 0) {
+            return;
+        }
+        try {
+            TimeUnit.NANOSECONDS.sleep(nanos);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     // ---------- journeys ----------
@@ -167,13 +455,17 @@ public class PackVersusStockSimulation extends Simulation {
     enum Form { PACK, STOCK_A, STOCK_B }
 
     /** Sign-in page, "register" link, the form (captcha solved first), then the timed submit with its redirects. */
-    private ChainBuilder registration(String key, String realm, Form form) {
+    private ChainBuilder registration(String key, String realm, Form form, Mail mail) {
         ChainBuilder submit = submitRegistration(key, realm, form, s -> newEmail(realm));
         return exec(s -> begin(key, s))
                 .exec(submit)
                 .exec(s -> {
                     Recorder.operation(key, s.getLong("t0"), s.getLong("t1"));
-                    Server.forgetMail(s.getString("email"));
+                    if (mail == Mail.TRACK) {
+                        TRACKED.add(s.getString("email"));
+                    } else {
+                        Server.forgetMail(s.getString("email")); // the pack's arrives later: dropped by the next settle
+                    }
                     return s;
                 });
     }
@@ -187,8 +479,19 @@ public class PackVersusStockSimulation extends Simulation {
                 .exec(s -> s.set("form", Html.formAction(s.getString("body"), "kc-register-form")).set("email", email.apply(s)))
                 .exec(expect(key, "registration form", s -> s.getString("form") != null));
         if (form == Form.PACK) {
-            open = open.exec(call(key, http("captcha challenge").get("/realms/" + realm + "/altcha/challenge")))
-                    .exec(s -> s.set("altcha", AltchaWorker.solve(s.getString("body"))));
+            // The page's first challenge when it carries one (the widget's challengejson), else the widget's fetch.
+            open = open.exec(s -> {
+                        String inline = Html.challengeJson(s.getString("body"));
+                        return s.set("inline", inline == null ? "" : inline);
+                    })
+                    .doIfOrElse(s -> !s.getString("inline").isEmpty()).then(exec(s -> {
+                        CHALLENGES_INLINE.incrementAndGet();
+                        return s.set("altcha", AltchaWorker.solve(s.getString("inline")));
+                    })).orElse(call(key, http("captcha challenge").get("/realms/" + realm + "/altcha/challenge"))
+                            .exec(s -> {
+                                CHALLENGES_FETCHED.incrementAndGet();
+                                return s.set("altcha", AltchaWorker.solve(s.getString("body")));
+                            }));
         }
         return open.exec(s -> s.set("t0", System.nanoTime()))
                 .exec(group("registration submit").on(
@@ -270,15 +573,25 @@ public class PackVersusStockSimulation extends Simulation {
     private ChainBuilder signIn(String key, String realm) {
         return exec(s -> begin(key, s).set("email", Server.signInEmail(realm, (int) (s.userId() % SIGN_IN_ACCOUNTS))))
                 .exec(call(key, http("sign-in page").get(s -> authUrl(realm))))
+                .exec(s -> {
+                    if (Recorder.facts().putIfAbsent("page.sign-in.bytes." + realm, s.getString("body").getBytes(StandardCharsets.UTF_8).length) == null) {
+                        Server.savePage(OUT.resolve("pages").resolve("sign-in-" + realm + ".html"), s.getString("body"));
+                    }
+                    return mark(key, "sign-in page", "begin", s);
+                })
                 .exec(s -> s.set("form", Html.formAction(s.getString("body"), "kc-form-login")))
                 .exec(expect(key, "sign-in form", s -> s.getString("form") != null))
+                .exec(s -> s.set("mark", System.nanoTime()))
                 .exec(call(key, http("sign-in submit").post(s -> s.getString("form"))
                         .formParam("username", s -> s.getString("email")).formParam("password", Server.PASSWORD)
                         .formParam("credentialId", "")))
                 .exec(follow(key, "sign-in redirect"))
+                .exec(s -> mark(key, "submit and redirects", "mark", s))
                 .exec(tokens(key, realm))
                 .exec(s -> {
-                    Recorder.operation(key, s.getLong("begin"), System.nanoTime());
+                    long end = System.nanoTime();
+                    Recorder.part(key, "token", end - s.getLong("mark"));
+                    Recorder.operation(key, s.getLong("begin"), end);
                     return s;
                 });
     }
@@ -304,6 +617,13 @@ public class PackVersusStockSimulation extends Simulation {
     }
 
     // ---------- the browser ----------
+
+    /** Records the wall time since the session's timestamp under that part's name; the next part starts now. */
+    private static Session mark(String key, String part, String since, Session s) {
+        long now = System.nanoTime();
+        Recorder.part(key, part, now - s.getLong(since));
+        return s.set("mark", now);
+    }
 
     private static Session begin(String key, Session s) {
         long now = System.nanoTime();
@@ -432,6 +752,26 @@ public class PackVersusStockSimulation extends Simulation {
             return m.find() ? unescape(m.group(1)) : null;
         }
 
+        private static final Pattern WIDGET = Pattern.compile("<altcha-widget\\b[^>]*>");
+        private static final Pattern CHALLENGE_JSON = Pattern.compile("\\bchallengejson\\s*=\\s*(?:\"([^\"]*)\"|'([^']*)')");
+
+        /** The ALTCHA widget's inline challenge (its challengejson attribute), or null when the page has none. */
+        static String challengeJson(String body) {
+            if (body == null) {
+                return null;
+            }
+            Matcher widget = WIDGET.matcher(body);
+            if (!widget.find()) {
+                return null;
+            }
+            Matcher m = CHALLENGE_JSON.matcher(widget.group());
+            if (!m.find()) {
+                return null;
+            }
+            String json = unescape(m.group(1) != null ? m.group(1) : m.group(2)).trim();
+            return json.isEmpty() ? null : json;
+        }
+
         static String code(String location) {
             Matcher m = CODE.matcher(location);
             return m.find() ? URLDecoder.decode(m.group(1), StandardCharsets.UTF_8) : null;
@@ -443,7 +783,9 @@ public class PackVersusStockSimulation extends Simulation {
         }
 
         private static String unescape(String s) {
-            return s.replace("&amp;", "&").replace("&#61;", "=").replace("&#x3D;", "=").replace("&#x2F;", "/").replace("&quot;", "\"");
+            return s.replace("&#61;", "=").replace("&#x3D;", "=").replace("&#x2F;", "/").replace("&quot;", "\"")
+                    .replace("&#34;", "\"").replace("&#x22;", "\"").replace("&#39;", "'").replace("&#x27;", "'").replace("&apos;", "'")
+                    .replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&");
         }
     }
 }

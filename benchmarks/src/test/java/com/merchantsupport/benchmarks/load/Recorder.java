@@ -27,7 +27,15 @@ final class Recorder {
         final int users;
         final int expected;
         final List<Long> nanos = new ArrayList<>();
+        /** The wall time of named steps inside the operations (the sign-in's page, submit, token). */
+        final Map<String, List<Long>> parts = new LinkedHashMap<>();
         long firstStart = Long.MAX_VALUE;
+        /**
+         * CPU nanoseconds of the server's and the load generator's processes (every thread) when the first operation
+         * started and when the last one ended: the same window as the throughput's (-1: not measured).
+         */
+        long[] cpuAtStart;
+        long[] cpuAtEnd;
         long lastEnd = Long.MIN_VALUE;
         int failures;
 
@@ -61,6 +69,9 @@ final class Recorder {
     static void start(String key, long start) {
         Run run = RUNS.get(key);
         synchronized (run) {
+            if (run.cpuAtStart == null) {
+                run.cpuAtStart = Server.cpuNanos();
+            }
             run.firstStart = Math.min(run.firstStart, start);
         }
     }
@@ -69,7 +80,17 @@ final class Recorder {
         Run run = RUNS.get(key);
         synchronized (run) {
             run.nanos.add(end - start);
+            if (end >= run.lastEnd) {
+                run.cpuAtEnd = Server.cpuNanos();
+            }
             run.lastEnd = Math.max(run.lastEnd, end);
+        }
+    }
+
+    static void part(String key, String name, long nanos) {
+        Run run = RUNS.get(key);
+        synchronized (run) {
+            run.parts.computeIfAbsent(name, n -> new ArrayList<>()).add(nanos);
         }
     }
 
@@ -86,8 +107,19 @@ final class Recorder {
         System.out.println("[bench] " + name + " = " + value);
     }
 
+    static Map<String, Object> facts() {
+        return FACTS;
+    }
+
     static int failures() {
         return RUNS.values().stream().mapToInt(r -> r.failures).sum();
+    }
+
+    private static long cpuDelta(Run run, int process) {
+        if (run.cpuAtStart == null || run.cpuAtEnd == null || run.cpuAtStart[process] < 0 || run.cpuAtEnd[process] < 0) {
+            return -1;
+        }
+        return run.cpuAtEnd[process] - run.cpuAtStart[process];
     }
 
     static synchronized void write(Path file) throws IOException {
@@ -103,7 +135,12 @@ final class Recorder {
             json.put("expected", run.expected);
             json.put("failures", run.failures);
             json.put("windowNanos", run.nanos.isEmpty() ? 0 : run.lastEnd - run.firstStart);
+            json.put("serverCpuNanos", cpuDelta(run, 0));
+            json.put("clientCpuNanos", cpuDelta(run, 1));
             json.put("nanos", run.nanos);
+            if (!run.parts.isEmpty()) {
+                json.put("parts", run.parts);
+            }
             runs.add(json);
         }
         Map<String, Object> root = new LinkedHashMap<>();

@@ -1,27 +1,38 @@
 package com.merchantsupport.benchmarks.load;
 
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.icegreen.greenmail.user.GreenMailUser;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
 import jakarta.mail.internet.MimeMessage;
 
-/** The benchmark's untimed helpers: admin REST calls, the server's heap, the mail server. */
+/**
+ * The benchmark's untimed helpers: admin REST calls, the server's heap and profiler (jcmd), its metrics, the mail
+ * server and a stalling one.
+ */
 final class Server {
 
     static final String BASE = System.getProperty("bench.baseUrl", "http://localhost:8480");
@@ -29,6 +40,8 @@ final class Server {
     static final String SECRET = System.getProperty("bench.clientSecret", "bench-only-help-center-secret");
     static final String CALLBACK = System.getProperty("bench.redirectUri", "http://127.0.0.1:8500/callback/oauth");
     static final String PASSWORD = "a-Good-password-2026";
+    /** The management interface (metrics), run.sh's --http-management-port. */
+    static final String MANAGEMENT = System.getProperty("bench.managementUrl", "http://localhost:9480");
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
@@ -58,7 +71,8 @@ final class Server {
 
     /**
      * The link in the mail sent to this address (welcome or verify-email), then forgets the mailbox so the
-     * mail server's memory stays bounded. Keycloak hands the mail over before it answers, so it is there.
+     * mail server's memory stays bounded. Stock (b) hands its mail over before it answers; the pack's outbox sends
+     * after the commit, so this waits for it (polls every 10 ms, the wait is part of the timed onboarding).
      */
     static String takeLink(String email) {
         try {
@@ -99,6 +113,16 @@ final class Server {
         return String.valueOf(content);
     }
 
+    /** Keeps a page as the load generator received it (benchmarks/target/load/pages/), for reading. */
+    static void savePage(Path file, String body) {
+        try {
+            Files.createDirectories(file.getParent());
+            Files.writeString(file, body);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** Forgets the mail to this address (registrations whose mail nobody reads). */
     static void forgetMail(String email) {
         try {
@@ -122,6 +146,98 @@ final class Server {
         }
     }
 
+
+    // ---------- a mail server that never answers ----------
+
+    private static ServerSocket stall;
+    private static final List<Socket> STALLED = new CopyOnWriteArrayList<>();
+
+    /**
+     * A listener that accepts every connection and never writes a byte (no SMTP greeting): Keycloak's mail client
+     * waits for its read timeout (the realm's 10 s). On a port the kernel picks (loopback, an ephemeral port: never
+     * one of the tests' fixed ports). Returns the port.
+     */
+    static synchronized int startStall() {
+        if (stall == null) {
+            try {
+                ServerSocket listener = new ServerSocket(0, 200, InetAddress.getLoopbackAddress());
+                Thread acceptor = new Thread(() -> {
+                    while (!listener.isClosed()) {
+                        try {
+                            STALLED.add(listener.accept());
+                        } catch (IOException closed) {
+                            return;
+                        }
+                    }
+                }, "bench-stalling-smtp");
+                acceptor.setDaemon(true);
+                acceptor.start();
+                stall = listener;
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        return stall.getLocalPort();
+    }
+
+    /** Closes the connections held (their senders see the failure at once) and the listener; returns how many it held. */
+    static synchronized int stopStall() {
+        int held = STALLED.size();
+        for (Socket socket : STALLED) {
+            try {
+                socket.close();
+            } catch (IOException ignored) {
+                // closing anyway
+            }
+        }
+        STALLED.clear();
+        if (stall != null) {
+            try {
+                stall.close();
+            } catch (IOException ignored) {
+                // closing anyway
+            }
+            stall = null;
+        }
+        return held;
+    }
+
+    // ---------- mail arrival ----------
+
+    /**
+     * Counts the emails GreenMail receives from now on, whoever they are to (its own latch, counted down on each
+     * delivery: cheap to read, unlike a look-up per address, which walks every mailbox).
+     */
+    static java.util.function.IntSupplier countFromNow(int atMost) {
+        java.util.concurrent.CountDownLatch latch = mail.getManagers().getSmtpManager().createAndAddNewWaitObject(atMost);
+        return () -> (int) (atMost - latch.getCount());
+    }
+
+    /**
+     * How many of these addresses have at least one mail, and how many mails they hold in all. Each look-up walks
+     * GreenMail's mailboxes (a list): for a few hundred addresses, or once for thousands.
+     */
+    static int[] arrived(Collection<String> emails) {
+        int addresses = 0;
+        int messages = 0;
+        try {
+            for (String email : emails) {
+                GreenMailUser user = mail.getUserManager().getUserByEmail(email);
+                if (user == null) {
+                    continue;
+                }
+                int n = mail.getManagers().getImapHostManager().getInbox(user).getMessageCount();
+                if (n > 0) {
+                    addresses++;
+                    messages += n;
+                }
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+        return new int[] {addresses, messages};
+    }
+
     // ---------- admin REST ----------
 
     /** Accounts existing-0.. in the scale realm so far. */
@@ -141,6 +257,51 @@ final class Server {
         token = JSON.readTree(r.body()).get("access_token").asText();
         tokenAt = System.nanoTime();
         return token;
+    }
+
+    /** Points the realm's SMTP server at this port (the admin REST API, the whole representation back); returns the port it had. */
+    static String smtpPort(String realm, String port) {
+        try {
+            String url = BASE + "/admin/realms/" + realm;
+            HttpResponse<String> r = send(HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + adminToken()).GET(), 200);
+            ObjectNode rep = (ObjectNode) JSON.readTree(r.body());
+            ObjectNode smtp = (ObjectNode) rep.get("smtpServer");
+            String before = smtp.path("port").asText();
+            smtp.put("port", port);
+            send(HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + adminToken())
+                    .header("Content-Type", "application/json")
+                    .PUT(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(rep))), 204);
+            return before;
+        } catch (IOException | InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Empties Keycloak's user cache (admin REST), to tell a bounded cache from what else stays. */
+    static void clearUserCache(String realm) {
+        try {
+            send(HttpRequest.newBuilder(URI.create(BASE + "/admin/realms/" + realm + "/clear-user-cache"))
+                    .header("Authorization", "Bearer " + adminToken()).POST(HttpRequest.BodyPublishers.noBody()), 204);
+        } catch (IOException | InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static final Pattern METRIC = Pattern.compile("^(merchant_support_outbox_[a-z_]+)(?:\\{[^}]*\\})? ([0-9.eE+-]+|NaN)$", Pattern.MULTILINE);
+
+    /** The pack's outbox metrics from the management interface's /metrics (--metrics-enabled=true), summed over tags. */
+    static Map<String, Double> outboxMetrics() {
+        try {
+            HttpResponse<String> r = send(HttpRequest.newBuilder(URI.create(MANAGEMENT + "/metrics")).GET(), 200);
+            Map<String, Double> values = new LinkedHashMap<>();
+            Matcher m = METRIC.matcher(r.body());
+            while (m.find()) {
+                values.merge(m.group(1), Double.parseDouble(m.group(2)), Double::sum);
+            }
+            return values;
+        } catch (IOException | InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** Accounts with a password, for sign-in: pack realm users have a name, stock ones first and last name. */
@@ -255,11 +416,13 @@ final class Server {
         if (pid == null || pid.isBlank()) {
             return -1;
         }
-        String jcmd = java.nio.file.Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
+        String jcmd = jcmd();
         try {
-            for (int i = 0; i < 3; i++) {
+            // Three full GCs a second apart (a quick run: one), as the earlier runs read it.
+            boolean quick = "quick".equals(System.getProperty("bench.scale", "full"));
+            for (int i = 0; i < (quick ? 1 : 3); i++) {
                 run(jcmd, pid, "GC.run");
-                Thread.sleep(1000);
+                Thread.sleep(quick ? 200 : 1000);
             }
             Matcher m = USED.matcher(run(jcmd, pid, "GC.heap_info"));
             if (!m.find()) {
@@ -269,6 +432,102 @@ final class Server {
         } catch (IOException | InterruptedException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** Live objects per class (jcmd GC.class_histogram, itself after a full GC), written to the file. */
+    static void histogram(Path file) {
+        String pid = System.getProperty("bench.kcPid");
+        if (pid == null || pid.isBlank()) {
+            return;
+        }
+        try {
+            Files.createDirectories(file.getParent());
+            Files.writeString(file, run(jcmd(), pid, "GC.class_histogram"));
+        } catch (IOException | InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    // ---------- CPU time of the two processes ----------
+
+    private static final long CLOCK_TICKS = clockTicks();
+
+    /**
+     * CPU time (user + system, every thread: request threads, GC, JIT) of the server's JVM and of this load generator's,
+     * in nanoseconds, from /proc (Linux); -1 where it cannot be read.
+     */
+    static long[] cpuNanos() {
+        return new long[] {cpuNanos(System.getProperty("bench.kcPid", "")), cpuNanos(Long.toString(ProcessHandle.current().pid()))};
+    }
+
+    private static long cpuNanos(String pid) {
+        if (pid.isBlank()) {
+            return -1;
+        }
+        try {
+            String stat = Files.readString(Path.of("/proc", pid, "stat"));
+            String[] rest = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            long ticks = Long.parseLong(rest[11]) + Long.parseLong(rest[12]); // utime, stime (fields 14 and 15)
+            return ticks * 1_000_000_000L / CLOCK_TICKS;
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    private static long clockTicks() {
+        try {
+            Process p = new ProcessBuilder("getconf", "CLK_TCK").redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+            p.waitFor(10, TimeUnit.SECONDS);
+            return Long.parseLong(out);
+        } catch (IOException | RuntimeException e) {
+            return 100;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 100;
+        }
+    }
+
+    // ---------- profiler ----------
+
+    /**
+     * Starts a JFR recording on the server: the "profile" settings (Java execution samples every 10 ms) and, on a JDK
+     * that has it (25+ on Linux), the CPU-time sampler every 2 ms of CPU (every thread's CPU, native code included).
+     */
+    static void jfrStart(String name, Path file) {
+        String pid = System.getProperty("bench.kcPid");
+        if (pid == null || pid.isBlank()) {
+            return;
+        }
+        try {
+            Files.createDirectories(file.getParent());
+            String filename = "filename=" + file.toAbsolutePath();
+            try {
+                run(jcmd(), pid, "JFR.start", "name=" + name, "settings=profile", "jdk.CPUTimeSample#enabled=true",
+                        "jdk.CPUTimeSample#throttle=2ms", filename);
+            } catch (IllegalStateException noCpuTimeSampler) {
+                run(jcmd(), pid, "JFR.start", "name=" + name, "settings=profile", filename);
+            }
+        } catch (IOException | InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Stops the recording; JFR writes its file. */
+    static void jfrStop(String name) {
+        String pid = System.getProperty("bench.kcPid");
+        if (pid == null || pid.isBlank()) {
+            return;
+        }
+        try {
+            run(jcmd(), pid, "JFR.stop", "name=" + name);
+        } catch (IOException | InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String jcmd() {
+        return Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
     }
 
     private static String run(String... command) throws IOException, InterruptedException {
