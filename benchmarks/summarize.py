@@ -373,6 +373,10 @@ def main():
         w(f"| emails a second, steady part (10 % to 90 %) | {fmt(steady, 0)} |")
         w(f"| addresses with their email / emails received | {addresses:,} / {emails:,} ({duplicates} twice) |")
         w(f"| merchant_support_outbox_sent_total / failures_total over the phase | {fmt(sent, 0)} / {fmt(failures, 0)} |")
+        scpu, ccpu = facts.get("outbox.drain.serverCpu.seconds"), facts.get("outbox.drain.clientCpu.seconds")
+        if scpu is not None and done and done > 0:
+            w(f"| CPU during the drain: server / load generator with GreenMail (cores busy; ms per email) | "
+              f"{scpu / done:.2f} / {ccpu / done:.2f} cores; {1000 * scpu / n:.2f} / {1000 * ccpu / n:.2f} ms |")
         w("")
         ok = addresses == n and duplicates == 0
         V.append((f"Outbox: {n:,} queued emails drained once the mail server is back (no target for the rate)",
