@@ -393,7 +393,7 @@ def main():
           f"and {facts.get('heap.expiryWaitSeconds', '?')} s after the last registration (the realm's 60 s lifespans of "
           "the authentication session and of the captcha's replay entry, plus Infinispan's expiration reaper, every 60 s); "
           "each reading also once more after the admin API's \"clear user cache\" (Keycloak's users cache: bounded, "
-          "100,000 entries by default, no lifespan), to tell that bounded cache from anything else that stays.")
+          "10,000 entries by default, no lifespan), to tell that bounded cache from anything else that stays.")
         w("")
         w("| Reading | Used heap | Against the same reading before |\n|---|---|---|")
         growth = after - before
