@@ -765,9 +765,13 @@ public class PackVersusStockSimulation extends Simulation {
         }
 
         private static final Pattern WIDGET = Pattern.compile("<altcha-widget\\b[^>]*>");
-        private static final Pattern CHALLENGE_JSON = Pattern.compile("\\bchallengejson\\s*=\\s*(?:\"([^\"]*)\"|'([^']*)')");
+        private static final Pattern CHALLENGE_JSON = Pattern.compile("\\schallengejson\\s*=\\s*(?:\"([^\"]*)\"|'([^']*)')");
+        private static final Pattern CHALLENGE = Pattern.compile("\\schallenge\\s*=\\s*(?:\"([^\"]*)\"|'([^']*)')");
 
-        /** The ALTCHA widget's inline challenge (its challengejson attribute), or null when the page has none. */
+        /**
+         * The ALTCHA widget's inline challenge, or null when the page has none: its {@code challengejson} attribute, or
+         * a {@code challenge} attribute that holds the challenge's JSON instead of the endpoint's URL.
+         */
         static String challengeJson(String body) {
             if (body == null) {
                 return null;
@@ -776,12 +780,16 @@ public class PackVersusStockSimulation extends Simulation {
             if (!widget.find()) {
                 return null;
             }
-            Matcher m = CHALLENGE_JSON.matcher(widget.group());
-            if (!m.find()) {
-                return null;
+            for (Pattern attribute : List.of(CHALLENGE_JSON, CHALLENGE)) {
+                Matcher m = attribute.matcher(widget.group());
+                if (m.find()) {
+                    String value = unescape(m.group(1) != null ? m.group(1) : m.group(2)).trim();
+                    if (value.startsWith("{")) {
+                        return value;
+                    }
+                }
             }
-            String json = unescape(m.group(1) != null ? m.group(1) : m.group(2)).trim();
-            return json.isEmpty() ? null : json;
+            return null;
         }
 
         static String code(String location) {
