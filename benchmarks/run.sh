@@ -2,14 +2,16 @@
 # The pack against Keycloak's own flows (issues #9 and #17), one command: builds the pack, starts the real Keycloak
 # 26.7.3 distribution in dev mode with the pack's jar and five realms (the pack's, a copy for the account-count
 # scenario, a copy with short lifespans for the heap and outbox phase, stock (a) password on the form, stock (b)
-# "Verify email"), runs the Gatling scenarios (sign-ins profiled with JFR), stops the server, runs the JMH captcha
+# "Verify email"), runs the Gatling scenarios (registrations, onboardings and sign-ins also profiled with JFR), stops
+# the server, runs the JMH captcha
 # benchmarks, and writes benchmarks/target/summary.md and the chart.
 #
-# Usage: benchmarks/run.sh            the full run (about 20 minutes on 2 cores)
+# Usage: benchmarks/run.sh            the full run (about 12 minutes on 2 cores)
 #        BENCH_SCALE=quick benchmarks/run.sh   a short smoke run of every scenario (figures meaningless, under 3 minutes)
 #        BENCH_ONLY=sign-in,profile benchmarks/run.sh   only these groups of scenarios (registration, onboarding,
 #            sign-in, profile, stall, outbox, already-used), no JMH: for investigating, not for RESULTS.md
-# Every run starts Keycloak: run it under the shared lock, `flock /tmp/kc-it.lock benchmarks/run.sh`.
+# Every run starts Keycloak on fixed ports: on a machine shared with other Keycloak runs, serialise them, e.g.
+# `flock /tmp/kc-it.lock benchmarks/run.sh`.
 # Fails only when a request fails or the server does not start; a missed target is a figure, not a failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -164,7 +164,7 @@ def chart(figs, path):
 
 
 def histogram(path):
-    """jcmd GC.class_histogram: {class: (instances, bytes)}."""
+    """jcmd GC.class_histogram: {class: (instances, bytes)}, and "(total)" for its Total line."""
     rows = {}
     if not os.path.exists(path):
         return rows
@@ -173,6 +173,8 @@ def histogram(path):
             parts = line.split()
             if len(parts) >= 4 and parts[0].endswith(":") and parts[1].isdigit():
                 rows[parts[3]] = (int(parts[1]), int(parts[2]))
+            elif len(parts) == 3 and parts[0] == "Total":
+                rows["(total)"] = (int(parts[1]), int(parts[2]))
     return rows
 
 
@@ -373,6 +375,10 @@ def main():
         w(f"| emails a second, steady part (10 % to 90 %) | {fmt(steady, 0)} |")
         w(f"| addresses with their email / emails received | {addresses:,} / {emails:,} ({duplicates} twice) |")
         w(f"| merchant_support_outbox_sent_total / failures_total over the phase | {fmt(sent, 0)} / {fmt(failures, 0)} |")
+        scpu, ccpu = facts.get("outbox.drain.serverCpu.seconds"), facts.get("outbox.drain.clientCpu.seconds")
+        if scpu is not None and done and done > 0:
+            w(f"| CPU during the drain: server / load generator with GreenMail (cores busy; ms per email) | "
+              f"{scpu / done:.2f} / {ccpu / done:.2f} cores; {1000 * scpu / n:.2f} / {1000 * ccpu / n:.2f} ms |")
         w("")
         ok = addresses == n and duplicates == 0
         V.append((f"Outbox: {n:,} queued emails drained once the mail server is back (no target for the rate)",
@@ -381,13 +387,13 @@ def main():
 
     if before is not None and after is not None and before > 0:
         n = facts.get("heap.registrations", 0)
-        w(f"## Server heap around {n:,} pack registrations (used heap after full GCs, jcmd GC.run + GC.heap_info)")
+        w(f"## Server heap around {n:,} pack registrations (used heap after a full GC: jcmd GC.run + GC.heap_info, lowest of three)")
         w("")
         w(f"Before: after a warm-up of the realm, the outbox empty. After: the registrations above, their emails drained, "
           f"and {facts.get('heap.expiryWaitSeconds', '?')} s after the last registration (the realm's 60 s lifespans of "
           "the authentication session and of the captcha's replay entry, plus Infinispan's expiration reaper, every 60 s); "
           "each reading also once more after the admin API's \"clear user cache\" (Keycloak's users cache: bounded, "
-          "100,000 entries by default, no lifespan), to tell that bounded cache from anything else that stays.")
+          "10,000 entries by default, no lifespan), to tell that bounded cache from anything else that stays.")
         w("")
         w("| Reading | Used heap | Against the same reading before |\n|---|---|---|")
         growth = after - before
@@ -401,8 +407,15 @@ def main():
         hb, ha = histogram(os.path.join(args.out, "load", "heap-before.txt")), histogram(os.path.join(args.out, "load", "heap-after.txt"))
         hc = histogram(os.path.join(args.out, "load", "heap-after-user-cache-cleared.txt"))
         hbc = histogram(os.path.join(args.out, "load", "heap-before-user-cache-cleared.txt")) or hb
+        if all("(total)" in h for h in (hb, ha, hbc, hc)):
+            t = {k: h["(total)"][1] for k, h in (("b", hb), ("a", ha), ("bc", hbc), ("ac", hc))}
+            w(f"The same four moments counted as live objects (each class histogram runs its own full GC; its Total line): "
+              f"before {t['b'] / 2**20:,.1f} MiB, after {t['a'] / 2**20:,.1f} MiB ({100 * (t['a'] - t['b']) / t['b']:+.1f} %); "
+              f"user cache cleared: before {t['bc'] / 2**20:,.1f} MiB, after {t['ac'] / 2**20:,.1f} MiB "
+              f"({100 * (t['ac'] - t['bc']) / t['bc']:+.1f} %).")
+            w("")
         if hb and ha:
-            growth_rows = sorted(((ha[c][1] - hb.get(c, (0, 0))[1], c) for c in ha), reverse=True)[:12]
+            growth_rows = sorted(((ha[c][1] - hb.get(c, (0, 0))[1], c) for c in ha if c != "(total)"), reverse=True)[:12]
             w("Live objects that grew most (jcmd GC.class_histogram, before → after; the last column compares the two "
               "readings with the user cache cleared):")
             w("")

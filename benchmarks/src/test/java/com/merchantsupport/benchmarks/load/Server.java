@@ -410,25 +410,31 @@ final class Server {
 
     private static final Pattern USED = Pattern.compile("used (\\d+)K");
 
-    /** The Keycloak JVM's used heap in bytes after full GCs (jcmd GC.run, then GC.heap_info). */
+    /**
+     * The Keycloak JVM's used heap in bytes after a full GC: jcmd GC.run, then GC.heap_info at once, three times a
+     * second apart (a quick run: once), the lowest reading (a reading can catch what the server allocated since its GC).
+     */
     static long heapAfterGc() {
         String pid = System.getProperty("bench.kcPid");
         if (pid == null || pid.isBlank()) {
             return -1;
         }
         String jcmd = jcmd();
+        boolean quick = "quick".equals(System.getProperty("bench.scale", "full"));
         try {
-            // Three full GCs a second apart (a quick run: one), as the earlier runs read it.
-            boolean quick = "quick".equals(System.getProperty("bench.scale", "full"));
+            long lowest = Long.MAX_VALUE;
             for (int i = 0; i < (quick ? 1 : 3); i++) {
+                if (i > 0) {
+                    Thread.sleep(1000);
+                }
                 run(jcmd, pid, "GC.run");
-                Thread.sleep(quick ? 200 : 1000);
+                Matcher m = USED.matcher(run(jcmd, pid, "GC.heap_info"));
+                if (!m.find()) {
+                    throw new IllegalStateException("no heap figure from jcmd");
+                }
+                lowest = Math.min(lowest, Long.parseLong(m.group(1)) * 1024);
             }
-            Matcher m = USED.matcher(run(jcmd, pid, "GC.heap_info"));
-            if (!m.find()) {
-                throw new IllegalStateException("no heap figure from jcmd");
-            }
-            return Long.parseLong(m.group(1)) * 1024;
+            return lowest;
         } catch (IOException | InterruptedException e) {
             throw new IllegalStateException(e);
         }
