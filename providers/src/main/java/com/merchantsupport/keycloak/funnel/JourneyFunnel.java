@@ -10,11 +10,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.regex.Pattern;
 
+import com.merchantsupport.keycloak.journey.AfterCommit;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Metrics;
 import io.micrometer.core.instrument.Timer;
 import org.keycloak.common.util.Time;
-import org.keycloak.models.AbstractKeycloakTransaction;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
@@ -143,17 +143,7 @@ public final class JourneyFunnel {
     }
 
     private void afterCommit(Runnable counting) {
-        session.getTransactionManager().enlistAfterCompletion(new AbstractKeycloakTransaction() {
-            @Override
-            protected void commitImpl() {
-                counting.run();
-            }
-
-            @Override
-            protected void rollbackImpl() {
-                // rolled back: it did not happen
-            }
-        });
+        AfterCommit.run(session, counting);
     }
 
     static String label(String value) {

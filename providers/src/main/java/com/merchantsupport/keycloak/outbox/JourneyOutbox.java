@@ -16,6 +16,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 import com.merchantsupport.keycloak.journey.AdminAlarm;
+import com.merchantsupport.keycloak.journey.AfterCommit;
 import com.merchantsupport.keycloak.registration.SomeoneTriedMail;
 import com.merchantsupport.keycloak.welcome.WelcomeLink;
 import io.micrometer.core.instrument.Counter;
@@ -28,7 +29,6 @@ import org.keycloak.common.util.Time;
 import org.keycloak.connections.jpa.JpaConnectionProvider;
 import org.keycloak.email.EmailException;
 import org.keycloak.locale.LocaleSelectorProvider;
-import org.keycloak.models.AbstractKeycloakTransaction;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.models.RealmModel;
@@ -167,17 +167,8 @@ public final class JourneyOutbox {
 
         String id = row.id;
         KeycloakSessionFactory factory = session.getKeycloakSessionFactory();
-        session.getTransactionManager().enlistAfterCompletion(new AbstractKeycloakTransaction() {
-            @Override
-            protected void commitImpl() {
-                handOff(factory, id, true);
-            }
-
-            @Override
-            protected void rollbackImpl() {
-                // Rolled back: the row was never written, there is nothing to send.
-            }
-        });
+        // A rolled-back request wrote no row: nothing is handed over.
+        AfterCommit.run(session, () -> handOff(factory, id, true));
     }
 
     /**
