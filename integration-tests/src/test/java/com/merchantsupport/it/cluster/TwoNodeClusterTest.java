@@ -131,7 +131,7 @@ class TwoNodeClusterTest {
     void theTwoNodesFormedOneCluster() {
         for (KeycloakNode node : List.of(a, b)) {
             // What an operator sees: the management interface's metric (metrics on) and the log's view line.
-            awaitTrue(() -> clusterSize(node) == 2, 60, node.name() + "'s vendor_cluster_size never said 2");
+            awaitTrue(() -> node.clusterSize() == 2, 60, node.name() + "'s vendor_cluster_size never said 2");
             awaitTrue(() -> lastView(node) == 2, 60, node.name() + " never logged a 2-member view:\n" + runLog(node));
         }
     }
@@ -365,7 +365,7 @@ class TwoNodeClusterTest {
         String link = Mails.welcomeLink(Mails.await(mail::getReceivedMessages, email, 1).get(0));
 
         a.kill();
-        awaitTrue(() -> clusterSize(b) == 1, 90, "B never noticed that A left:\n" + runLog(b));
+        awaitTrue(() -> b.clusterSize() == 1, 90, "B never noticed that A left:\n" + runLog(b));
 
         // The load balancer sends the same browser to B: its sign-up (auth session) and its send count survived A.
         merchant.via(PUBLIC, b.base()).submit("#merchant-mailbox-form", Map.of("action", "resend"));
@@ -455,24 +455,6 @@ class TwoNodeClusterTest {
     private interface AutoCloseable0 extends AutoCloseable {
         @Override
         void close();
-    }
-
-    private static final Pattern CLUSTER_SIZE = Pattern.compile("(?m)^vendor_cluster_size\\{[^}]*\\} (\\d+)");
-
-    /** The Infinispan cluster's size as {@code node}'s /metrics says it; -1 when it does not answer. */
-    private static int clusterSize(KeycloakNode node) {
-        try {
-            HttpResponse<String> metrics = HttpClient.newHttpClient().send(
-                    HttpRequest.newBuilder(URI.create(node.managementBase() + "/metrics")).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            Matcher size = CLUSTER_SIZE.matcher(metrics.body());
-            return metrics.statusCode() == 200 && size.find() ? Integer.parseInt(size.group(1)) : -1;
-        } catch (IOException e) {
-            return -1;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return -1;
-        }
     }
 
     /** The size of the latest cluster view in this run's part of the node's log; 0 before any. */

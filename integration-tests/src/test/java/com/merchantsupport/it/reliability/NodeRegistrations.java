@@ -33,7 +33,7 @@ import org.keycloak.representations.idm.RealmRepresentation;
  * Registrations on a production-mode node ({@code KeycloakNode}) as many merchants make them at once: each in a
  * fresh browser, every HTTP status counted, and what the page said when it was not "check your mailbox".
  */
-final class NodeRegistrations {
+public final class NodeRegistrations {
 
     static final String WELCOME_SUBJECT = Texts.email("en", "merchantWelcomeSubject");
     /** Chromium's Accept for a page: with it Keycloak answers an unexpected error with its HTML error page, not JSON. */
@@ -180,7 +180,7 @@ final class NodeRegistrations {
      * The realm's ALTCHA difficulty ({@code altcha.max.number}, docs/CAPTCHA.md), changed the way a realm admin
      * does. The server's cost does not depend on it (one SHA-256 to check a solution); the client's does.
      */
-    static void captchaDifficulty(RealmResource realm, String maxNumber) {
+    public static void captchaDifficulty(RealmResource realm, String maxNumber) {
         AuthenticationExecutionInfoRepresentation execution = realm.flows().getExecutions("merchant registration").stream()
                 .filter(e -> "merchant-captcha".equals(e.getProviderId()))
                 .findFirst().orElseThrow(() -> new AssertionError("no merchant-captcha step in the registration flow"));
@@ -192,7 +192,7 @@ final class NodeRegistrations {
     }
 
     /** Points the realm's mail at {@code host:port}, keeping the rest of its SMTP settings (timeouts 10 s). */
-    static void smtpAt(RealmResource realm, int port) {
+    public static void smtpAt(RealmResource realm, int port) {
         RealmRepresentation rep = realm.toRepresentation();
         Map<String, String> smtp = new HashMap<>(rep.getSmtpServer());
         smtp.put("host", "127.0.0.1");
@@ -221,7 +221,7 @@ final class NodeRegistrations {
     }
 
     /** The realm's accounts whose email starts with {@code prefix}, from the database itself. */
-    static List<String> accountEmails(PostgresServer database, String prefix) {
+    public static List<String> accountEmails(PostgresServer database, String prefix) {
         return database.query("select u.email from user_entity u join realm r on r.id = u.realm_id where r.name = '"
                 + MerchantRealm.NAME + "' and u.email like '" + prefix + "%'");
     }

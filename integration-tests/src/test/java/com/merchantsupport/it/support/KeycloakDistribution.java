@@ -39,6 +39,11 @@ public final class KeycloakDistribution implements AutoCloseable {
     }
 
     public static KeycloakDistribution unpackWithPack() throws IOException {
+        return unpackWithPack(Path.of(System.getProperty("pack.jar")));
+    }
+
+    /** The same with another build of the pack (a previous version's jar, for a rolling upgrade). */
+    public static KeycloakDistribution unpackWithPack(Path jar) throws IOException {
         Path zip = Maven.resolveArtifact("org.keycloak", "keycloak-quarkus-dist");
         Path root = Files.createTempDirectory("merchant-kc-import-");
         unzip(zip, root);
@@ -47,7 +52,6 @@ public final class KeycloakDistribution implements AutoCloseable {
             home = entries.filter(Files::isDirectory).findFirst().orElseThrow(() -> new IOException("empty distribution " + zip));
         }
         home.resolve("bin/kc.sh").toFile().setExecutable(true);
-        Path jar = Path.of(System.getProperty("pack.jar"));
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException("The pack's jar is not built: " + jar + " (run mvn verify from the project root)");
         }

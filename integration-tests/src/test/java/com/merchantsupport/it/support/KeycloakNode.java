@@ -67,11 +67,16 @@ public final class KeycloakNode implements AutoCloseable {
      * checks on ({@code kc.sh build}); {@link #on} copies it for each node.
      */
     public static KeycloakDistribution buildForPostgres() {
+        return buildForPostgres(Path.of(System.getProperty("pack.jar")), Path.of(System.getProperty("test.realm.json")));
+    }
+
+    /** The same with another jar of the pack and another realm JSON (a previous version's, for a rolling upgrade). */
+    public static KeycloakDistribution buildForPostgres(Path packJar, Path realmJson) {
         try {
-            KeycloakDistribution distribution = KeycloakDistribution.unpackWithPack();
+            KeycloakDistribution distribution = KeycloakDistribution.unpackWithPack(packJar);
             Path imports = distribution.home().resolve("data/import");
             Files.createDirectories(imports);
-            Files.copy(Path.of(System.getProperty("test.realm.json")), imports.resolve("merchant-support-realm.json"),
+            Files.copy(realmJson, imports.resolve("merchant-support-realm.json"),
                     StandardCopyOption.REPLACE_EXISTING);
             KeycloakDistribution.Run build = distribution.kc(Map.of(), "build", "--db=postgres", "--health-enabled=true",
                     "--metrics-enabled=true");
@@ -178,6 +183,53 @@ public final class KeycloakNode implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         process = null;
+    }
+
+    /** This node's name, ports and database on another installation: the same node after its pack was replaced. */
+    public KeycloakNode replacedBy(KeycloakDistribution built) {
+        if (process != null && process.isAlive()) {
+            throw new IllegalStateException(name + " still runs: stop it before replacing its installation");
+        }
+        KeycloakNode next = on(built, name, httpPort, clusterPort, database, Integer.parseInt(env.get("SMTP_PORT")));
+        next.options.addAll(options);
+        return next;
+    }
+
+    public boolean running() {
+        return process != null && process.isAlive();
+    }
+
+    /**
+     * CPU time the node's processes used so far (kc.sh and its JVM), in milliseconds; -1 when it is not running. Read
+     * from {@code /proc} through {@link ProcessHandle.Info#totalCpuDuration}.
+     */
+    public long cpuMillis() {
+        if (process == null) {
+            return -1;
+        }
+        long total = 0;
+        for (ProcessHandle handle : (Iterable<ProcessHandle>) java.util.stream.Stream.concat(java.util.stream.Stream.of(process.toHandle()),
+                process.descendants())::iterator) {
+            total += handle.info().totalCpuDuration().map(Duration::toMillis).orElse(0L);
+        }
+        return total;
+    }
+
+    private static final java.util.regex.Pattern CLUSTER_SIZE = java.util.regex.Pattern.compile("(?m)^vendor_cluster_size\\{[^}]*\\} (\\d+)");
+
+    /** The Infinispan cluster's size as this node's /metrics says it (what an operator graphs); -1 when it does not answer. */
+    public int clusterSize() {
+        try (HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build()) {
+            HttpResponse<String> metrics = http.send(HttpRequest.newBuilder(URI.create(managementBase() + "/metrics"))
+                    .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+            java.util.regex.Matcher size = CLUSTER_SIZE.matcher(metrics.body());
+            return metrics.statusCode() == 200 && size.find() ? Integer.parseInt(size.group(1)) : -1;
+        } catch (IOException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
     }
 
     public Keycloak admin() {
