@@ -470,6 +470,8 @@ class ThreeNodesBehindHaproxyTest {
         assertEquals(accounts, emails.keySet(), "accounts = welcome emails' recipients\n" + report);
         Map<String, Integer> repeated = emails.entrySet().stream().filter(e -> e.getValue() > 1)
                 .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
+        System.out.println("| Accounts / welcome emails / sent twice | " + accounts.size() + " / "
+                + emails.values().stream().mapToInt(Integer::intValue).sum() + " / " + repeated + " |");
         assertTrue(mayRepeat.containsAll(repeated.keySet()), "emails sent twice: " + repeated + "\n" + report);
         Set<String> completed = load.outcomes().stream().filter(ClusterMerchants.Outcome::completed).map(ClusterMerchants.Outcome::email)
                 .collect(Collectors.toCollection(TreeSet::new));
