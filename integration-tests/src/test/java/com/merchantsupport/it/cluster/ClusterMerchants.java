@@ -16,6 +16,7 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 
+import com.merchantsupport.it.reliability.NodeRegistrations;
 import com.merchantsupport.it.support.AltchaSolver;
 import com.merchantsupport.it.support.FormBrowser;
 import com.merchantsupport.it.support.Journey;
@@ -36,9 +37,6 @@ import com.merchantsupport.it.support.Texts;
  * many requests were in flight is readable at any moment: what a node's loss may cost is bounded by that.
  */
 final class ClusterMerchants {
-
-    /** Chromium's Accept for a page: Keycloak then answers an unexpected error with its HTML page, not JSON. */
-    static final String BROWSER_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8";
 
     /** A 5xx answer or a request that got none (refused, reset, timed out), when it ended. */
     record Broken(long atNanos, String step, String what) {
@@ -258,7 +256,7 @@ final class ClusterMerchants {
 
     private FormBrowser browser(String address, LongAdder requests) {
         FormBrowser browser = address == null ? new FormBrowser() : FormBrowser.from(address);
-        return browser.accept(BROWSER_ACCEPT).onResponse(r -> {
+        return browser.accept(NodeRegistrations.BROWSER_ACCEPT).onResponse(r -> {
             statuses.computeIfAbsent(r.statusCode(), s -> new LongAdder()).increment();
             requests.increment();
             if (r.statusCode() >= 500) {

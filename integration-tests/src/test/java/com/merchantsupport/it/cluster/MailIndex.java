@@ -9,8 +9,8 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 
 import com.icegreen.greenmail.util.GreenMail;
+import com.merchantsupport.it.reliability.NodeRegistrations;
 import com.merchantsupport.it.support.Mails;
-import com.merchantsupport.it.support.Texts;
 import jakarta.mail.Message;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
@@ -20,8 +20,6 @@ import jakarta.mail.internet.MimeMessage;
  * for their email do not each scan every message (which grows with the load, for every one of them).
  */
 final class MailIndex implements AutoCloseable {
-
-    static final String WELCOME_SUBJECT = Texts.email("en", "merchantWelcomeSubject");
 
     private final GreenMail mail;
     private final Map<String, List<String>> welcomeLinks = new ConcurrentHashMap<>();
@@ -54,7 +52,7 @@ final class MailIndex implements AutoCloseable {
 
     private void index(MimeMessage m) {
         try {
-            if (!WELCOME_SUBJECT.equals(m.getSubject())) {
+            if (!NodeRegistrations.WELCOME_SUBJECT.equals(m.getSubject())) {
                 otherSubjects.merge(m.getSubject(), 1, Integer::sum);
                 return;
             }

@@ -35,9 +35,9 @@ import org.keycloak.representations.idm.RealmRepresentation;
  */
 public final class NodeRegistrations {
 
-    static final String WELCOME_SUBJECT = Texts.email("en", "merchantWelcomeSubject");
+    public static final String WELCOME_SUBJECT = Texts.email("en", "merchantWelcomeSubject");
     /** Chromium's Accept for a page: with it Keycloak answers an unexpected error with its HTML error page, not JSON. */
-    static final String BROWSER_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,"
+    public static final String BROWSER_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,"
             + "image/apng,*/*;q=0.8,application/signed-exchange;v=b3;q=0.7";
 
     private static final ObjectMapper JSON = new ObjectMapper();
