@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Builds the pack as it was at the previous version of providers/: the newest commit before HEAD whose providers/
-# differs from HEAD's (the version a rolling upgrade starts from; docs/DEPLOYING.md, "Rolling upgrades").
+# Builds the pack as it was at its previous version: the newest commit whose providers/ differs from HEAD's in what
+# goes into the jar (providers/src/main, providers/pom.xml, themes/; a commit that only changed tests is the same
+# pack): the version a rolling upgrade starts from (docs/DEPLOYING.md, "Rolling upgrades of the pack").
 #
 #   scripts/build-previous-pack.sh <output folder> [commit]
 #
@@ -12,10 +13,17 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 out="${1:?usage: scripts/build-previous-pack.sh <output folder> [commit]}"
 commit="${2:-}"
 
+# What goes into the jar, as git's tree ids at a commit.
+pack_at() {
+  local c="$1" part
+  for part in providers/src/main providers/pom.xml themes; do
+    git -C "$root" rev-parse "$c:$part" 2>/dev/null || echo "-"
+  done
+}
 if [ -z "$commit" ]; then
-  head_tree="$(git -C "$root" rev-parse HEAD:providers)"
-  for c in $(git -C "$root" log --format=%H -- providers/); do
-    if [ "$(git -C "$root" rev-parse "$c:providers" 2>/dev/null || true)" != "$head_tree" ]; then
+  head_pack="$(pack_at HEAD)"
+  for c in $(git -C "$root" log --format=%H -- providers/src/main providers/pom.xml themes); do
+    if [ "$(pack_at "$c")" != "$head_pack" ]; then
       commit="$c"
       break
     fi
@@ -23,9 +31,9 @@ if [ -z "$commit" ]; then
 fi
 if [ -z "$commit" ]; then
   if [ "$(git -C "$root" rev-parse --is-shallow-repository)" = "true" ]; then
-    echo "No earlier version of providers/ in this shallow clone: git fetch --unshallow first." >&2
+    echo "No earlier version of the pack in this shallow clone: git fetch --unshallow first." >&2
   else
-    echo "No earlier version of providers/ in the history." >&2
+    echo "No earlier version of the pack in the history." >&2
   fi
   exit 3
 fi
