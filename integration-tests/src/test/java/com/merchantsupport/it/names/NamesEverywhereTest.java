@@ -143,7 +143,7 @@ class NamesEverywhereTest {
     void theAccountConsolesApiRefusesEachForbiddenClassAndAcceptsJoiners() throws Exception {
         String email = Accounts.newEmail("names-account");
         Accounts.existingMerchant(realm, email, Journey.PASSWORD);
-        giveTheAccountConsoleItsRoles();
+        theAccountConsoleHasTheRealmsDefaultScopes();
         String token = accountConsoleToken(email, Journey.PASSWORD);
 
         for (Map.Entry<String, String> forbidden : FORBIDDEN.entrySet()) {
@@ -221,18 +221,15 @@ class NamesEverywhereTest {
 
     /**
      * Keycloak makes the realm's built-in {@code account-console} client while importing the realm JSON, before the
-     * JSON's client scopes exist: it has no default client scope, so its tokens carry no {@code account} roles and the
-     * account REST API answers 403 (see the report of issue #16). For this test only, the client gets the realm's
-     * {@code roles} scope, as a realm created in the console has it.
+     * JSON's client scopes exist; the pack gives it the realm's default client scopes once the import is done
+     * ({@code AccountConsoleScopes}), so its tokens carry the {@code account} roles the account REST API asks for.
      */
-    private void giveTheAccountConsoleItsRoles() {
+    private void theAccountConsoleHasTheRealmsDefaultScopes() {
         String console = realm.admin().clients().findByClientId("account-console").get(0).getId();
-        String roles = realm.admin().clientScopes().findAll().stream().filter(s -> s.getName().equals("roles")).findFirst()
-                .orElseThrow().getId();
-        if (realm.admin().clients().get(console).getDefaultClientScopes().stream().noneMatch(s -> s.getId().equals(roles))) {
-            realm.admin().clients().get(console).addDefaultClientScope(roles);
-            realm.cleanup().add(r -> r.clients().get(console).removeDefaultClientScope(roles));
-        }
+        java.util.List<String> scopes = realm.admin().clients().get(console).getDefaultClientScopes().stream()
+                .map(s -> s.getName()).toList();
+        assertTrue(scopes.contains("roles") && scopes.contains("profile") && scopes.contains("email"),
+                "account-console's default client scopes after the import: " + scopes);
     }
 
     /** Signs in at Keycloak's own account console client (code flow with PKCE), as the account console does: its access token. */

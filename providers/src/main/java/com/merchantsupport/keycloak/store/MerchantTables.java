@@ -2,6 +2,7 @@ package com.merchantsupport.keycloak.store;
 
 import java.util.List;
 
+import com.merchantsupport.keycloak.admin.AccountConsoleScopes;
 import com.merchantsupport.keycloak.funnel.FunnelDayRecord;
 import com.merchantsupport.keycloak.funnel.FunnelDays;
 import com.merchantsupport.keycloak.journey.StatelessProviderFactory;
@@ -72,6 +73,8 @@ public class MerchantTables implements JpaEntityProvider {
                 if (event instanceof UserModel.UserRemovedEvent removed) {
                     WelcomeLink.forget(removed.getKeycloakSession(), removed.getUser().getId());
                     JourneyOutbox.forget(removed.getKeycloakSession(), removed.getUser().getId());
+                } else if (event instanceof RealmModel.RealmPostCreateEvent created) {
+                    AccountConsoleScopes.repair(created.getCreatedRealm());
                 } else if (event instanceof RealmModel.RealmRemovedEvent removed) {
                     WelcomeLink.forgetRealm(removed.getKeycloakSession(), removed.getRealm().getId());
                     RateCounter.forgetRealm(removed.getKeycloakSession(), removed.getRealm().getId());
