@@ -33,6 +33,7 @@ import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
+import org.keycloak.models.UserProvider;
 import org.keycloak.models.utils.KeycloakModelUtils;
 import org.keycloak.provider.ProviderConfigProperty;
 import org.keycloak.provider.ProviderConfigurationBuilder;
@@ -361,7 +362,7 @@ public final class JourneyOutbox {
         if (row.locale != null) {
             session.setAttribute(LocaleSelectorProvider.USER_REQUEST_LOCALE, row.locale);
         }
-        UserModel user = session.users().getUserById(realm, row.userId);
+        UserModel user = accountOf(session, realm, row.userId);
         if (user == null || !user.isEnabled() || user.getEmail() == null) {
             LOG.debugf("journey email %s dropped: its account is gone or disabled", id);
             em.remove(row);
@@ -388,6 +389,17 @@ public final class JourneyOutbox {
         } catch (EmailException e) {
             failed(session, realm, row, e);
         }
+    }
+
+    /**
+     * The account as Keycloak's database has it, read past the users cache: a background send would otherwise put every
+     * new account in that cache (10,000 entries by default), pushing out the merchants who are signing in. The send only
+     * reads the account. An account of a user federation (LDAP) is not in that database: it is read the usual way.
+     */
+    static UserModel accountOf(KeycloakSession session, RealmModel realm, String userId) {
+        UserProvider database = session.getProvider(UserProvider.class);
+        UserModel user = database == null ? null : database.getUserById(realm, userId);
+        return user != null ? user : session.users().getUserById(realm, userId);
     }
 
     /** One log line per failure (no secret: the mail library names the host and the reply, never the password). */
