@@ -112,8 +112,8 @@ class ThreeNodesBehindHaproxyTest {
                     "--proxy-headers=xforwarded",
                     // HAProxy's own address as the nodes see it: a header from anywhere else is ignored.
                     "--proxy-trusted-addresses=127.0.0.1",
-                    // Longer than HAProxy's 2 x 2 s to take a stopping node out (DEPLOYING, "Rolling upgrades").
-                    "--shutdown-delay=5s",
+                    // Longer than HAProxy's 3 x 2 s to take a stopping node out (DEPLOYING, "Rolling upgrades of the pack").
+                    "--shutdown-delay=8s",
                     // The retry task every 2 s (30 s by default): a node's lost emails are sent again within seconds.
                     "--spi-jpa-entity-provider--merchant-support--outbox-retry-seconds=2");
         }
