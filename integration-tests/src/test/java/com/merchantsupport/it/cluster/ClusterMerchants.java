@@ -256,7 +256,8 @@ final class ClusterMerchants {
 
     private FormBrowser browser(String address, LongAdder requests) {
         FormBrowser browser = address == null ? new FormBrowser() : FormBrowser.from(address);
-        return browser.accept(NodeRegistrations.BROWSER_ACCEPT).onResponse(r -> {
+        // 90 s: 200 merchants at once on two shared cores wait long for a page; a slow answer is not a broken one.
+        return browser.timeout(Duration.ofSeconds(90)).accept(NodeRegistrations.BROWSER_ACCEPT).onResponse(r -> {
             statuses.computeIfAbsent(r.statusCode(), s -> new LongAdder()).increment();
             requests.increment();
             if (r.statusCode() >= 500) {

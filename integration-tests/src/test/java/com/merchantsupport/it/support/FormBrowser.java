@@ -300,8 +300,16 @@ public final class FormBrowser implements AutoCloseable {
         return this;
     }
 
+    private Duration requestTimeout = Duration.ofSeconds(30);
+
+    /** How long one request may wait for its answer (30 s by default; a browser waits minutes). */
+    public FormBrowser timeout(Duration timeout) {
+        this.requestTimeout = timeout;
+        return this;
+    }
+
     private HttpRequest.Builder headers(HttpRequest.Builder request) {
-        request.timeout(Duration.ofSeconds(30)).header("Accept-Language", language);
+        request.timeout(requestTimeout).header("Accept-Language", language);
         if (accept != null) {
             request.header("Accept", accept);
         }
