@@ -34,6 +34,7 @@ import com.merchantsupport.it.support.Haproxy;
 import com.merchantsupport.it.support.Journey;
 import com.merchantsupport.it.support.KeycloakDistribution;
 import com.merchantsupport.it.support.KeycloakNode;
+import com.merchantsupport.it.support.MailboxStepConfig;
 import com.merchantsupport.it.support.MerchantRealm;
 import com.merchantsupport.it.support.Pages;
 import com.merchantsupport.it.support.PostgresServer;
@@ -49,8 +50,6 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.keycloak.admin.client.Keycloak;
 import org.keycloak.admin.client.resource.RealmResource;
-import org.keycloak.representations.idm.AuthenticationExecutionInfoRepresentation;
-import org.keycloak.representations.idm.AuthenticatorConfigRepresentation;
 
 /**
  * Issue 20: three {@code kc.sh start} nodes on one PostgreSQL, clustered by Keycloak's own Infinispan over JGroups, behind
@@ -131,7 +130,7 @@ class ThreeNodesBehindHaproxyTest {
             NodeRegistrations.captchaDifficulty(realm, "1000");
             // This class sends some 800 emails in its half hour; the realm's budget is 1000 an hour. The per-address and
             // per-account limits stay as the realm JSON has them (each merchant has an address of its own).
-            mailboxSettings(realm, Map.of("realmEmailsPerHour", "100000"));
+            MailboxStepConfig.change(realm, Map.of("realmEmailsPerHour", "100000")); // kept for the whole class
         }
     }
 
@@ -218,7 +217,7 @@ class ThreeNodesBehindHaproxyTest {
         try (Keycloak admin = nodes[2].admin()) {
             RealmResource realm = admin.realm(MerchantRealm.NAME);
             NodeRegistrations.captchaDifficulty(realm, "1000");
-            mailboxSettings(realm, Map.of("realmEmailsPerHour", "100000"));
+            MailboxStepConfig.change(realm, Map.of("realmEmailsPerHour", "100000")); // kept for the whole class
             assertTrue(realm.toRepresentation().getEventsListeners().contains("merchant-journey"),
                     "the realm has this version's event listener");
         }
@@ -632,16 +631,6 @@ class ThreeNodesBehindHaproxyTest {
         Set<String> ids = new TreeSet<>();
         admin.serverInfo().getInfo().getProviders().forEach((spi, info) -> info.getProviders().keySet().forEach(id -> ids.add(spi + "/" + id)));
         return ids;
-    }
-
-    private static void mailboxSettings(RealmResource realm, Map<String, String> settings) {
-        AuthenticationExecutionInfoRepresentation execution = realm.flows().getExecutions("merchant registration").stream()
-                .filter(e -> "merchant-check-your-mailbox".equals(e.getProviderId())).findFirst().orElseThrow();
-        AuthenticatorConfigRepresentation config = realm.flows().getAuthenticatorConfig(execution.getAuthenticationConfig());
-        Map<String, String> changed = new HashMap<>(config.getConfig());
-        changed.putAll(settings);
-        config.setConfig(changed);
-        realm.flows().updateAuthenticatorConfig(config.getId(), config);
     }
 
     /** {@code python3 scripts/upgrade-realm.py} through HAProxy, as a deployer runs it after the upgrade. */
