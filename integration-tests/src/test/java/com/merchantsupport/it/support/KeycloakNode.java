@@ -148,7 +148,14 @@ public final class KeycloakNode implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        awaitReady(Duration.ofMinutes(3));
+        try {
+            // A bound, not a speed claim: a node starting on two cores shared with a loaded cluster took over two minutes.
+            awaitReady(Duration.ofMinutes(5));
+        } catch (RuntimeException neverReady) {
+            // Nobody holds a node that never became ready: it must not run on, loading the machine, into the next tests.
+            kill();
+            throw neverReady;
+        }
         return this;
     }
 
