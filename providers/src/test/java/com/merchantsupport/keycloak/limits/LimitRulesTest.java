@@ -36,20 +36,6 @@ class LimitRulesTest {
     }
 
     @Test
-    void oneReadServesEveryWindowOfADecision() {
-        RateCounter.Subject perMinute = RateCounter.Subject.of(new Limit("m", 5, 60), "realm", "a");
-        RateCounter.Subject perHour = RateCounter.Subject.of(new Limit("h", 5, 3600), "realm", "a");
-        // per minute: 6 s buckets; bucket 100 is current at 600 s, 90 the oldest still counted, 89 no longer.
-        RateCounter.Counts counts = new RateCounter.Counts(java.util.Map.of(
-                perMinute.key(), java.util.Map.of(89L, 7L, 90L, 1L, 95L, 2L, 100L, 3L),
-                perHour.key(), java.util.Map.of(1L, 4L)));
-        assertEquals(6, counts.inWindow(perMinute, 600), "the oldest counted bucket and the current one are in");
-        assertEquals(3, counts.before(perMinute, 100), "the buckets before the current one, which no longer change");
-        assertEquals(4, counts.inWindow(perHour, 600), "each subject reads its own buckets in its own unit");
-        assertEquals(0, counts.inWindow(RateCounter.Subject.of(new Limit("m", 5, 60), "realm", "b"), 600));
-    }
-
-    @Test
     void aLimitAllowsAtLeastOneEventInAtLeastTenSeconds() {
         assertThrows(IllegalArgumentException.class, () -> new Limit("none", 0, 60));
         assertThrows(IllegalArgumentException.class, () -> new Limit("instant", 1, 1));

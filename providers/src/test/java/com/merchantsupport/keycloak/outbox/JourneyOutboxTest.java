@@ -27,14 +27,6 @@ class JourneyOutboxTest {
     }
 
     @Test
-    void aRowBornLeasedIsSentOnItsLeaseOnlyWhileMostOfItIsLeft() {
-        JourneyOutbox.Lease lease = new JourneyOutbox.Lease("worker", 1_000 + JourneyOutbox.LEASE_SECONDS);
-        assertTrue(lease.enoughLeftAt(1_000), "taken at once: no claim of its own");
-        assertTrue(lease.enoughLeftAt(1_015));
-        assertEquals(false, lease.enoughLeftAt(1_016), "after a long wait in the queue the lease is renewed first");
-    }
-
-    @Test
     void kindsReadBackFromTheirIds() {
         for (JourneyOutbox.Kind kind : JourneyOutbox.Kind.values()) {
             assertEquals(kind, JourneyOutbox.Kind.from(kind.id()));
