@@ -1,6 +1,7 @@
 package com.merchantsupport.keycloak.limits;
 
 import com.merchantsupport.keycloak.funnel.JourneyFunnel;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
@@ -66,11 +67,19 @@ public final class JourneyLimits {
      * spent (nothing counted then).
      */
     public Verdict signUp() {
-        // Checked in the same read, not counted: the realm's budget, and the address's emails (a sign-up whose
-        // welcome email the address could not trigger would make an account and send nothing).
+        // Read together, nothing counted: the realm's budget, and the address's emails (a sign-up whose welcome
+        // email the address could not trigger would make an account and send nothing).
+        RateCounter.Subject budget = budgetSubject();
+        RateCounter.Full full = RateCounter.firstFull(session, List.of(budget, addressEmails()));
+        if (full != null) {
+            boolean budgetSpent = full.subject().equals(budget);
+            if (budgetSpent) {
+                BudgetAlarm.raise(session, realm, settings.realmEmailsPerHour());
+            }
+            return refused(budgetSpent ? LimitReason.REALM_BUDGET : LimitReason.ADDRESS_EMAILS, full.seconds());
+        }
         return take(List.of(
-                        new Counted(LimitReason.ADDRESS_SIGN_UPS, subject("sign-ups-per-address", settings.signUpsPerAddress(), TEN_MINUTES, address))),
-                List.of(new Counted(LimitReason.REALM_BUDGET, budgetSubject()), new Counted(LimitReason.ADDRESS_EMAILS, addressEmails())));
+                new Counted(LimitReason.ADDRESS_SIGN_UPS, subject("sign-ups-per-address", settings.signUpsPerAddress(), TEN_MINUTES, address))));
     }
 
     /** One journey email to {@code recipient} (welcome, resend, "someone tried"): per email address, per network address, realm. */
@@ -136,18 +145,13 @@ public final class JourneyLimits {
     }
 
     private Verdict take(List<Counted> counted) {
-        return take(counted, List.of());
-    }
-
-    /** Counts {@code counted}, all or none, once each of {@code mustHaveRoom} is seen to have room (never counted). */
-    private Verdict take(List<Counted> counted, List<Counted> mustHaveRoom) {
-        RateCounter.Outcome outcome = RateCounter.take(session, counted.stream().map(Counted::subject).toList(),
-                mustHaveRoom.stream().map(Counted::subject).toList());
+        List<RateCounter.Subject> subjects = new ArrayList<>();
+        counted.forEach(c -> subjects.add(c.subject()));
+        RateCounter.Outcome outcome = RateCounter.take(session, subjects);
         if (outcome.allowed()) {
             return new Verdict(outcome.taken(), null, 0);
         }
-        LimitReason reason = java.util.stream.Stream.concat(mustHaveRoom.stream(), counted.stream())
-                .filter(c -> c.subject().equals(outcome.refusedBy()))
+        LimitReason reason = counted.stream().filter(c -> c.subject().equals(outcome.refusedBy()))
                 .map(Counted::reason).findFirst().orElse(LimitReason.REALM_BUDGET);
         if (reason == LimitReason.REALM_BUDGET) {
             BudgetAlarm.raise(session, realm, settings.realmEmailsPerHour());

@@ -4,10 +4,8 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
 
 import jakarta.persistence.EntityManager;
 import org.jboss.logging.Logger;
@@ -70,35 +68,21 @@ public final class RateCounter {
      * nothing is counted. Subjects are locked in key order, so two requests never wait on each other's rows.
      */
     public static Outcome take(KeycloakSession session, List<Subject> subjects) {
-        return take(session, subjects, List.of());
-    }
-
-    /**
-     * As {@link #take(KeycloakSession, List)}, in the same transaction and the same read, after checking that each of
-     * {@code mustHaveRoom} (read, never counted) has room for one more event: the first that has none refuses.
-     */
-    public static Outcome take(KeycloakSession session, List<Subject> subjects, List<Subject> mustHaveRoom) {
         KeycloakSessionFactory factory = session.getKeycloakSessionFactory();
         List<Subject> ordered = subjects.stream().sorted(java.util.Comparator.comparing(Subject::key)).toList();
-        List<Subject> read = new ArrayList<>(mustHaveRoom);
-        read.addAll(ordered);
         long now = Time.currentTime();
         RuntimeException last = null;
         for (int attempt = 0; attempt < 3; attempt++) {
             try {
                 return KeycloakModelUtils.runJobInTransactionWithResult(factory, other -> {
                     EntityManager em = em(other);
-                    Counts counts = Counts.read(em, read, now);
-                    for (Subject subject : mustHaveRoom) {
-                        if (counts.inWindow(subject, now) >= subject.limit().max()) {
-                            return refused(other, em, subject, now);
-                        }
-                    }
                     List<Long> buckets = new ArrayList<>();
                     for (Subject subject : ordered) {
                         long bucket = subject.limit().bucketAt(now);
-                        if (!takeOne(em, subject, bucket, counts.before(subject, bucket))) {
-                            return refused(other, em, subject, now);
+                        if (!takeOne(em, subject, bucket)) {
+                            long retryAfter = retryAfter(em, subject, now);
+                            other.getTransactionManager().setRollbackOnly();
+                            return new Outcome(null, subject, retryAfter);
                         }
                         buckets.add(bucket);
                     }
@@ -113,12 +97,6 @@ public final class RateCounter {
         throw last;
     }
 
-    private static Outcome refused(KeycloakSession other, EntityManager em, Subject subject, long now) {
-        long retryAfter = retryAfter(em, subject, now);
-        other.getTransactionManager().setRollbackOnly();
-        return new Outcome(null, subject, retryAfter);
-    }
-
     /**
      * How many events the subjects' windows hold now, together. Reads only, in one transaction of its own: a database
      * error here never marks the request's own transaction for rollback.
@@ -126,52 +104,35 @@ public final class RateCounter {
     public static int used(KeycloakSession session, List<Subject> subjects) {
         long now = Time.currentTime();
         return KeycloakModelUtils.runJobInTransactionWithResult(session.getKeycloakSessionFactory(), other -> {
-            Counts counts = Counts.read(em(other), subjects, now);
-            long total = subjects.stream().mapToLong(subject -> counts.inWindow(subject, now)).sum();
+            long total = 0;
+            for (Subject subject : subjects) {
+                long bucket = subject.limit().bucketAt(now);
+                total += sum(em(other), subject, subject.limit().oldestCountedBucket(bucket), bucket);
+            }
             return (int) Math.min(Integer.MAX_VALUE, total);
         });
     }
 
-    /**
-     * The counted buckets of several subjects, read with one statement: every row of their keys still within its
-     * window (a bucket's {@code expiresAt} is past exactly when no window counts it any more).
-     */
-    record Counts(Map<String, Map<Long, Long>> hitsByKey) {
-
-        static Counts read(EntityManager em, List<Subject> subjects, long now) {
-            Map<String, Map<Long, Long>> byKey = new HashMap<>();
-            List<String> keys = subjects.stream().map(Subject::key).distinct().toList();
-            if (!keys.isEmpty()) {
-                em.createQuery("select r.counterKey, r.bucket, r.hits from RateCountRecord r"
-                                + " where r.counterKey in :keys and r.expiresAt > :now", Object[].class)
-                        .setParameter("keys", keys).setParameter("now", now)
-                        .getResultList()
-                        .forEach(row -> byKey.computeIfAbsent((String) row[0], k -> new HashMap<>())
-                                .put(((Number) row[1]).longValue(), ((Number) row[2]).longValue()));
-            }
-            return new Counts(byKey);
-        }
-
-        /** The events of the subject's buckets from {@code fromBucket} to {@code toBucket}, both counted. */
-        long sum(Subject subject, long fromBucket, long toBucket) {
-            return hitsByKey.getOrDefault(subject.key(), Map.of()).entrySet().stream()
-                    .filter(e -> e.getKey() >= fromBucket && e.getKey() <= toBucket)
-                    .mapToLong(Map.Entry::getValue).sum();
-        }
-
-        /** The whole window at {@code now}. */
-        long inWindow(Subject subject, long now) {
-            long bucket = subject.limit().bucketAt(now);
-            return sum(subject, subject.limit().oldestCountedBucket(bucket), bucket);
-        }
-
-        /** The window's buckets before {@code bucket}: they no longer change. */
-        long before(Subject subject, long bucket) {
-            return sum(subject, subject.limit().oldestCountedBucket(bucket), bucket - 1);
-        }
+    /** A subject whose window is full, and for how long it stays so. */
+    public record Full(Subject subject, long seconds) {
     }
 
-    private static boolean takeOne(EntityManager em, Subject subject, long bucket, long before) {
+    /** The first of the subjects that has no room for one more event now, or null. Reads only, in one transaction. */
+    public static Full firstFull(KeycloakSession session, List<Subject> subjects) {
+        long now = Time.currentTime();
+        return KeycloakModelUtils.runJobInTransactionWithResult(session.getKeycloakSessionFactory(), other -> {
+            for (Subject subject : subjects) {
+                long bucket = subject.limit().bucketAt(now);
+                if (sum(em(other), subject, subject.limit().oldestCountedBucket(bucket), bucket) >= subject.limit().max()) {
+                    return new Full(subject, retryAfter(em(other), subject, now));
+                }
+            }
+            return null;
+        });
+    }
+
+    private static boolean takeOne(EntityManager em, Subject subject, long bucket) {
+        long before = sum(em, subject, subject.limit().oldestCountedBucket(bucket), bucket - 1);
         long room = subject.limit().max() - before;
         if (room <= 0) {
             return false;
@@ -222,6 +183,14 @@ public final class RateCounter {
             }
         }
         return limit.bucketSeconds();
+    }
+
+    private static long sum(EntityManager em, Subject subject, long fromBucket, long toBucket) {
+        Number sum = em.createQuery("select sum(r.hits) from RateCountRecord r where r.counterKey = :key"
+                        + " and r.bucket >= :from and r.bucket <= :to", Number.class)
+                .setParameter("key", subject.key()).setParameter("from", fromBucket).setParameter("to", toBucket)
+                .getSingleResult();
+        return sum == null ? 0 : sum.longValue();
     }
 
     /** Deletes the buckets no window counts any more; run by {@link ExpiredCountsCleanup}. */
