@@ -1,7 +1,6 @@
 package com.merchantsupport.keycloak.limits;
 
 import com.merchantsupport.keycloak.funnel.JourneyFunnel;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
@@ -67,26 +66,18 @@ public final class JourneyLimits {
      * spent (nothing counted then).
      */
     public Verdict signUp() {
-        // Read together, nothing counted: the realm's budget, and the address's emails (a sign-up whose welcome
-        // email the address could not trigger would make an account and send nothing).
-        RateCounter.Subject budget = budgetSubject();
-        RateCounter.Full full = RateCounter.firstFull(session, List.of(budget, addressEmails()));
-        if (full != null) {
-            boolean budgetSpent = full.subject().equals(budget);
-            if (budgetSpent) {
-                BudgetAlarm.raise(session, realm, settings.realmEmailsPerHour());
-            }
-            return refused(budgetSpent ? LimitReason.REALM_BUDGET : LimitReason.ADDRESS_EMAILS, full.seconds());
-        }
+        // Checked in the same read, not counted: the realm's budget, and the address's emails (a sign-up whose
+        // welcome email the address could not trigger would make an account and send nothing).
         return take(List.of(
-                new Counted(LimitReason.ADDRESS_SIGN_UPS, subject("sign-ups-per-address", settings.signUpsPerAddress(), TEN_MINUTES, address))));
+                        new Counted(LimitReason.ADDRESS_SIGN_UPS, subject("sign-ups-per-address", settings.signUpsPerAddress(), TEN_MINUTES, address, RateCounter.Reach.ONE_NETWORK_ADDRESS))),
+                List.of(new Counted(LimitReason.REALM_BUDGET, budgetSubject()), new Counted(LimitReason.ADDRESS_EMAILS, addressEmails())));
     }
 
     /** One journey email to {@code recipient} (welcome, resend, "someone tried"): per email address, per network address, realm. */
     public Verdict journeyEmail(String recipient) {
         return take(List.of(
-                new Counted(LimitReason.RECIPIENT_EMAILS, subject("emails-per-recipient-minute", settings.emailsPerRecipientMinute(), MINUTE, normalized(recipient))),
-                new Counted(LimitReason.RECIPIENT_EMAILS, subject("emails-per-recipient-hour", settings.emailsPerRecipientHour(), HOUR, normalized(recipient))),
+                new Counted(LimitReason.RECIPIENT_EMAILS, subject("emails-per-recipient-minute", settings.emailsPerRecipientMinute(), MINUTE, normalized(recipient), RateCounter.Reach.ONE_PERSON)),
+                new Counted(LimitReason.RECIPIENT_EMAILS, subject("emails-per-recipient-hour", settings.emailsPerRecipientHour(), HOUR, normalized(recipient), RateCounter.Reach.ONE_PERSON)),
                 new Counted(LimitReason.ADDRESS_EMAILS, addressEmails()),
                 new Counted(LimitReason.REALM_BUDGET, budgetSubject())));
     }
@@ -97,9 +88,9 @@ public final class JourneyLimits {
      */
     public Verdict resetEmail(String email, ResetLimitSettings reset) {
         return take(List.of(
-                new Counted(LimitReason.ACCOUNT_RESETS, subject("resets-per-account-minute", reset.perAccountMinute(), MINUTE, normalized(email))),
-                new Counted(LimitReason.ACCOUNT_RESETS, subject("resets-per-account-hour", reset.perAccountHour(), HOUR, normalized(email))),
-                new Counted(LimitReason.ADDRESS_RESETS, subject("resets-per-address", reset.perAddress(), HOUR, address)),
+                new Counted(LimitReason.ACCOUNT_RESETS, subject("resets-per-account-minute", reset.perAccountMinute(), MINUTE, normalized(email), RateCounter.Reach.ONE_PERSON)),
+                new Counted(LimitReason.ACCOUNT_RESETS, subject("resets-per-account-hour", reset.perAccountHour(), HOUR, normalized(email), RateCounter.Reach.ONE_PERSON)),
+                new Counted(LimitReason.ADDRESS_RESETS, subject("resets-per-address", reset.perAddress(), HOUR, address, RateCounter.Reach.ONE_NETWORK_ADDRESS)),
                 new Counted(LimitReason.REALM_BUDGET, budgetSubject())));
     }
 
@@ -108,7 +99,7 @@ public final class JourneyLimits {
      * (and is counted). The page does not depend on it.
      */
     public boolean ownerWarning(String ownerId, int perHour) {
-        return RateCounter.take(session, List.of(subject("someone-tried-per-owner", perHour, HOUR, ownerId))).allowed();
+        return RateCounter.take(session, List.of(subject("someone-tried-per-owner", perHour, HOUR, ownerId, RateCounter.Reach.ONE_PERSON))).allowed();
     }
 
     /**
@@ -120,8 +111,8 @@ public final class JourneyLimits {
         int busy;
         try {
             // A subject's key does not depend on its maximum: any maximum reads the same count.
-            busy = RateCounter.used(session, List.of(subject("sign-ups-per-address", 1, TEN_MINUTES, address),
-                    subject("resets-per-address", 1, HOUR, address)));
+            busy = RateCounter.used(session, List.of(subject("sign-ups-per-address", 1, TEN_MINUTES, address, RateCounter.Reach.ONE_NETWORK_ADDRESS),
+                    subject("resets-per-address", 1, HOUR, address, RateCounter.Reach.ONE_NETWORK_ADDRESS)));
         } catch (RuntimeException databaseDown) {
             // The challenge stays available at the configured difficulty; the limits still hold at submit.
             LOG.debugf("captcha difficulty read at the base: %s", databaseDown.getMessage());
@@ -145,13 +136,18 @@ public final class JourneyLimits {
     }
 
     private Verdict take(List<Counted> counted) {
-        List<RateCounter.Subject> subjects = new ArrayList<>();
-        counted.forEach(c -> subjects.add(c.subject()));
-        RateCounter.Outcome outcome = RateCounter.take(session, subjects);
+        return take(counted, List.of());
+    }
+
+    /** Counts {@code counted}, all or none, once each of {@code mustHaveRoom} is seen to have room (never counted). */
+    private Verdict take(List<Counted> counted, List<Counted> mustHaveRoom) {
+        RateCounter.Outcome outcome = RateCounter.take(session, counted.stream().map(Counted::subject).toList(),
+                mustHaveRoom.stream().map(Counted::subject).toList());
         if (outcome.allowed()) {
             return new Verdict(outcome.taken(), null, 0);
         }
-        LimitReason reason = counted.stream().filter(c -> c.subject().equals(outcome.refusedBy()))
+        LimitReason reason = java.util.stream.Stream.concat(mustHaveRoom.stream(), counted.stream())
+                .filter(c -> c.subject().equals(outcome.refusedBy()))
                 .map(Counted::reason).findFirst().orElse(LimitReason.REALM_BUDGET);
         if (reason == LimitReason.REALM_BUDGET) {
             BudgetAlarm.raise(session, realm, settings.realmEmailsPerHour());
@@ -166,15 +162,15 @@ public final class JourneyLimits {
     }
 
     private RateCounter.Subject addressEmails() {
-        return subject("emails-per-address", settings.emailsPerAddress(), HOUR, address);
+        return subject("emails-per-address", settings.emailsPerAddress(), HOUR, address, RateCounter.Reach.ONE_NETWORK_ADDRESS);
     }
 
     private RateCounter.Subject budgetSubject() {
-        return subject("realm-emails", settings.realmEmailsPerHour(), HOUR, "realm");
+        return subject("realm-emails", settings.realmEmailsPerHour(), HOUR, "realm", RateCounter.Reach.WHOLE_REALM);
     }
 
-    private RateCounter.Subject subject(String name, int max, long window, String subject) {
-        return RateCounter.Subject.of(new Limit(name, max, window), realm.getId(), subject);
+    private RateCounter.Subject subject(String name, int max, long window, String subject, RateCounter.Reach reach) {
+        return RateCounter.Subject.of(new Limit(name, max, window), realm.getId(), subject, reach);
     }
 
     private static String normalized(String email) {

@@ -36,6 +36,35 @@ class LimitRulesTest {
     }
 
     @Test
+    void oneReadServesEveryWindowOfADecision() {
+        RateCounter.Subject perMinute = RateCounter.Subject.of(new Limit("m", 5, 60), "realm", "a", RateCounter.Reach.ONE_PERSON);
+        RateCounter.Subject perHour = RateCounter.Subject.of(new Limit("h", 5, 3600), "realm", "a", RateCounter.Reach.ONE_PERSON);
+        // per minute: 6 s buckets; bucket 100 is current at 600 s, 90 the oldest still counted, 89 no longer.
+        RateCounter.Counts counts = new RateCounter.Counts(java.util.Map.of(
+                perMinute.key(), java.util.Map.of(89L, 7L, 90L, 1L, 95L, 2L, 100L, 3L),
+                perHour.key(), java.util.Map.of(1L, 4L)));
+        assertEquals(6, counts.inWindow(perMinute, 600), "the oldest counted bucket and the current one are in");
+        assertEquals(3, counts.before(perMinute, 100), "the buckets before the current one, which no longer change");
+        assertEquals(4, counts.inWindow(perHour, 600), "each subject reads its own buckets in its own unit");
+        assertEquals(0, counts.inWindow(RateCounter.Subject.of(new Limit("m", 5, 60), "realm", "b", RateCounter.Reach.ONE_PERSON), 600));
+    }
+
+    @Test
+    void theRealmsRowIsLockedLastAndTheAddresssBeforeIt() {
+        RateCounter.Subject realm = RateCounter.Subject.of(new Limit("realm-emails", 100, 3600), "r", "realm", RateCounter.Reach.WHOLE_REALM);
+        RateCounter.Subject address = RateCounter.Subject.of(new Limit("emails-per-address", 20, 3600), "r", "127.0.0.1", RateCounter.Reach.ONE_NETWORK_ADDRESS);
+        RateCounter.Subject minute = RateCounter.Subject.of(new Limit("per-minute", 1, 60), "r", "a@shop.test", RateCounter.Reach.ONE_PERSON);
+        RateCounter.Subject hour = RateCounter.Subject.of(new Limit("per-hour", 5, 3600), "r", "a@shop.test", RateCounter.Reach.ONE_PERSON);
+        java.util.List<RateCounter.Subject> people = java.util.stream.Stream.of(minute, hour).sorted(java.util.Comparator.comparing(RateCounter.Subject::key)).toList();
+        // Whatever order a decision lists them in, every request locks them in the same one.
+        for (java.util.List<RateCounter.Subject> asked : java.util.List.of(java.util.List.of(realm, address, minute, hour),
+                java.util.List.of(hour, realm, minute, address), java.util.List.of(address, hour, minute, realm))) {
+            assertEquals(java.util.List.of(people.get(0), people.get(1), address, realm),
+                    asked.stream().sorted(RateCounter.LOCK_ORDER).toList());
+        }
+    }
+
+    @Test
     void aLimitAllowsAtLeastOneEventInAtLeastTenSeconds() {
         assertThrows(IllegalArgumentException.class, () -> new Limit("none", 0, 60));
         assertThrows(IllegalArgumentException.class, () -> new Limit("instant", 1, 1));
