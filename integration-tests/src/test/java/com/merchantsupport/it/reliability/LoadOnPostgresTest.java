@@ -23,6 +23,7 @@ import java.util.stream.Collectors;
 
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
+import com.merchantsupport.it.support.FormBrowser;
 import com.merchantsupport.it.support.KeycloakDistribution;
 import com.merchantsupport.it.support.KeycloakNode;
 import com.merchantsupport.it.support.Mails;
@@ -49,6 +50,13 @@ class LoadOnPostgresTest {
     static final Duration SUSTAINED = Duration.ofMinutes(2);
     /** Users start over this time (not in the same millisecond), then all 200 run together for {@link #SUSTAINED}. */
     static final Duration RAMP_UP = Duration.ofSeconds(10);
+    /**
+     * How long a "browser" waits for one answer: as a merchant's Chromium would (minutes), not the 30 s of the other
+     * tests. 200 users looping without a pause on the server's own 2 cores are a queue: each waits about
+     * 200 / throughput, so the wait measures the machine (4 requests: p95 14 s where this was written; single answers
+     * past 30 s on a slower CI machine). It is recorded, not asserted; asserted is that nothing fails or is lost.
+     */
+    static final Duration BROWSER_PATIENCE = Duration.ofMinutes(2);
 
     private PostgresServer database;
     private GreenMail mail;
@@ -97,12 +105,15 @@ class LoadOnPostgresTest {
                 sleepUntil(begin + RAMP_UP.toNanos() * user / USERS);
                 for (int i = 0; System.nanoTime() < end; i++) {
                     String email = prefix + user + "-" + i + "@shop.test";
-                    outcomes.add(NodeRegistrations.register(node.base(), challenges, tally, "Load Merchant " + user, email));
+                    try (FormBrowser browser = new FormBrowser().timeout(BROWSER_PATIENCE)) {
+                        outcomes.add(NodeRegistrations.register(browser, node.base(), challenges, tally, "Load Merchant " + user, email));
+                    }
                 }
             });
         }
-        // A registration is at most 4 requests + redirects of 30 s each; anything longer is reported, not waited for.
-        NodeRegistrations.finish(users, RAMP_UP.plus(SUSTAINED).plus(Duration.ofMinutes(2)));
+        // The last registrations begin just before the end; one still running after 3 more minutes is reported
+        // (as interrupted: a failure), not waited for.
+        NodeRegistrations.finish(users, RAMP_UP.plus(SUSTAINED).plus(Duration.ofMinutes(3)));
         double seconds = (System.nanoTime() - begin) / 1e9;
         challenges.close();
 
@@ -157,6 +168,7 @@ class LoadOnPostgresTest {
                 "| Users | " + USERS + " at once (virtual threads; each registration in a fresh browser with a new address), "
                         + RAMP_UP.toSeconds() + " s ramp-up, then " + SUSTAINED.toSeconds() + " s sustained |",
                 "| Server | one node, `kc.sh start` (production mode, -Xmx1g), PostgreSQL 15, GreenMail; defaults for pools |",
+                "| Client | each answer waited for up to " + BROWSER_PATIENCE.toMinutes() + " min, as a browser does |",
                 "| Registrations started / reached \"check your mailbox\" | " + registrations + " / " + reached + " |",
                 "| Accounts in the database / distinct welcome-email recipients | " + accounts + " / " + recipients + " |",
                 "| Throughput (recorded, not asserted) | " + String.format("%.1f", reached / seconds) + " registrations/s over "
