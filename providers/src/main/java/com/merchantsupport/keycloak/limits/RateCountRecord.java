@@ -38,13 +38,4 @@ public class RateCountRecord {
 
     protected RateCountRecord() {
     }
-
-    RateCountRecord(String counterKey, long bucket, String realmId, int hits, long expiresAt) {
-        this.id = counterKey + "@" + bucket;
-        this.counterKey = counterKey;
-        this.bucket = bucket;
-        this.realmId = realmId;
-        this.hits = hits;
-        this.expiresAt = expiresAt;
-    }
 }
