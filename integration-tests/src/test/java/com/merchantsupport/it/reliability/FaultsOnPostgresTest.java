@@ -39,6 +39,7 @@ import com.merchantsupport.it.support.KeycloakNode;
 import com.merchantsupport.it.support.MailboxStepConfig;
 import com.merchantsupport.it.support.Mails;
 import com.merchantsupport.it.support.MerchantRealm;
+import com.merchantsupport.it.support.MetricsPage;
 import com.merchantsupport.it.support.Pages;
 import com.merchantsupport.it.support.PostgresServer;
 import com.merchantsupport.it.support.Shutdown;
@@ -295,6 +296,9 @@ class FaultsOnPostgresTest {
     @Test
     @Order(3)
     void keycloakRestartedBetweenRegistrationAndClick() {
+        // Every count of the node from here on must be in the daily totals once it has stopped: nothing pending now.
+        long countedBefore = stableStepsOnTheNode(Duration.ofSeconds(FUNNEL_FLUSH_SECONDS + 2));
+        long totalsBefore = stepsInTheDailyTotals();
         String email = "restart-kc-" + UUID.randomUUID().toString().substring(0, 8) + "@shop.test";
         HttpClient challenges = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         NodeRegistrations.Outcome registered = NodeRegistrations.register(node.base(), challenges, new NodeRegistrations.Tally(),
@@ -314,8 +318,14 @@ class FaultsOnPostgresTest {
         }
         String link = Mails.welcomeLink(Mails.await(mail::getReceivedMessages, email, 2).get(1));
 
+        // The last counts (the resend's email sent) are seconds old: the graceful stop writes what the 10 s flush has not.
+        long countedBeforeStop = stableStepsOnTheNode(Duration.ofSeconds(2));
+        int logBeforeStop = node.log().length();
         long restart = System.nanoTime();
         node.stop();
+        assertEquals(countedBeforeStop - countedBefore, stepsInTheDailyTotals() - totalsBefore,
+                "the funnel steps the node counted (its /metrics) are all in the daily totals after a graceful stop");
+        assertFalse(node.log().substring(logBeforeStop).contains("could not be written"), node.log().substring(logBeforeStop));
         node.start();
         long restartMillis = (System.nanoTime() - restart) / 1_000_000;
 
@@ -396,6 +406,32 @@ class FaultsOnPostgresTest {
 
     private static String seconds(long nanos) {
         return String.format("%.1f", nanos / 1e9);
+    }
+
+    /** FunnelDays.FLUSH_SECONDS: how often a node adds its pending funnel counts to the daily totals. */
+    static final long FUNNEL_FLUSH_SECONDS = 10;
+    /** The realm's journey steps this node counted since it started, once its /metrics has not moved for {@code quiet}. */
+    private long stableStepsOnTheNode(Duration quiet) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        long seen = stepsOnTheNode();
+        while (true) {
+            sleepMillis(quiet.toMillis());
+            long now = stepsOnTheNode();
+            if (now == seen || System.nanoTime() > deadline) {
+                return now;
+            }
+            seen = now;
+        }
+    }
+
+    private long stepsOnTheNode() {
+        return (long) MetricsPage.at(node.managementBase()).sum("merchant_support_journey_steps_total", Map.of("realm", MerchantRealm.NAME));
+    }
+
+    /** The realm's rows of the funnel's daily totals (what the admin API's report sums), added up. */
+    private long stepsInTheDailyTotals() {
+        return database.count("select coalesce(sum(f.hits), 0) from merchant_funnel_day f join realm r on r.id = f.realm_id"
+                + " where r.name = '" + MerchantRealm.NAME + "'");
     }
 
     private static void sleepMillis(long millis) {
