@@ -68,16 +68,15 @@ public final class JourneyLimits {
     public Verdict signUp() {
         // Checked in the same read, not counted: the realm's budget, and the address's emails (a sign-up whose
         // welcome email the address could not trigger would make an account and send nothing).
-        return take(List.of(
-                        new Counted(LimitReason.ADDRESS_SIGN_UPS, subject("sign-ups-per-address", settings.signUpsPerAddress(), TEN_MINUTES, address, RateCounter.Reach.ONE_NETWORK_ADDRESS))),
+        return take(List.of(new Counted(LimitReason.ADDRESS_SIGN_UPS, perAddress("sign-ups-per-address", settings.signUpsPerAddress(), TEN_MINUTES))),
                 List.of(new Counted(LimitReason.REALM_BUDGET, budgetSubject()), new Counted(LimitReason.ADDRESS_EMAILS, addressEmails())));
     }
 
     /** One journey email to {@code recipient} (welcome, resend, "someone tried"): per email address, per network address, realm. */
     public Verdict journeyEmail(String recipient) {
         return take(List.of(
-                new Counted(LimitReason.RECIPIENT_EMAILS, subject("emails-per-recipient-minute", settings.emailsPerRecipientMinute(), MINUTE, normalized(recipient), RateCounter.Reach.ONE_PERSON)),
-                new Counted(LimitReason.RECIPIENT_EMAILS, subject("emails-per-recipient-hour", settings.emailsPerRecipientHour(), HOUR, normalized(recipient), RateCounter.Reach.ONE_PERSON)),
+                new Counted(LimitReason.RECIPIENT_EMAILS, perPerson("emails-per-recipient-minute", settings.emailsPerRecipientMinute(), MINUTE, normalized(recipient))),
+                new Counted(LimitReason.RECIPIENT_EMAILS, perPerson("emails-per-recipient-hour", settings.emailsPerRecipientHour(), HOUR, normalized(recipient))),
                 new Counted(LimitReason.ADDRESS_EMAILS, addressEmails()),
                 new Counted(LimitReason.REALM_BUDGET, budgetSubject())));
     }
@@ -88,9 +87,9 @@ public final class JourneyLimits {
      */
     public Verdict resetEmail(String email, ResetLimitSettings reset) {
         return take(List.of(
-                new Counted(LimitReason.ACCOUNT_RESETS, subject("resets-per-account-minute", reset.perAccountMinute(), MINUTE, normalized(email), RateCounter.Reach.ONE_PERSON)),
-                new Counted(LimitReason.ACCOUNT_RESETS, subject("resets-per-account-hour", reset.perAccountHour(), HOUR, normalized(email), RateCounter.Reach.ONE_PERSON)),
-                new Counted(LimitReason.ADDRESS_RESETS, subject("resets-per-address", reset.perAddress(), HOUR, address, RateCounter.Reach.ONE_NETWORK_ADDRESS)),
+                new Counted(LimitReason.ACCOUNT_RESETS, perPerson("resets-per-account-minute", reset.perAccountMinute(), MINUTE, normalized(email))),
+                new Counted(LimitReason.ACCOUNT_RESETS, perPerson("resets-per-account-hour", reset.perAccountHour(), HOUR, normalized(email))),
+                new Counted(LimitReason.ADDRESS_RESETS, perAddress("resets-per-address", reset.perAddress(), HOUR)),
                 new Counted(LimitReason.REALM_BUDGET, budgetSubject())));
     }
 
@@ -99,7 +98,7 @@ public final class JourneyLimits {
      * (and is counted). The page does not depend on it.
      */
     public boolean ownerWarning(String ownerId, int perHour) {
-        return RateCounter.take(session, List.of(subject("someone-tried-per-owner", perHour, HOUR, ownerId, RateCounter.Reach.ONE_PERSON))).allowed();
+        return RateCounter.take(session, List.of(perPerson("someone-tried-per-owner", perHour, HOUR, ownerId))).allowed();
     }
 
     /**
@@ -111,8 +110,8 @@ public final class JourneyLimits {
         int busy;
         try {
             // A subject's key does not depend on its maximum: any maximum reads the same count.
-            busy = RateCounter.used(session, List.of(subject("sign-ups-per-address", 1, TEN_MINUTES, address, RateCounter.Reach.ONE_NETWORK_ADDRESS),
-                    subject("resets-per-address", 1, HOUR, address, RateCounter.Reach.ONE_NETWORK_ADDRESS)));
+            busy = RateCounter.used(session, List.of(perAddress("sign-ups-per-address", 1, TEN_MINUTES),
+                    perAddress("resets-per-address", 1, HOUR)));
         } catch (RuntimeException databaseDown) {
             // The challenge stays available at the configured difficulty; the limits still hold at submit.
             LOG.debugf("captcha difficulty read at the base: %s", databaseDown.getMessage());
@@ -162,11 +161,21 @@ public final class JourneyLimits {
     }
 
     private RateCounter.Subject addressEmails() {
-        return subject("emails-per-address", settings.emailsPerAddress(), HOUR, address, RateCounter.Reach.ONE_NETWORK_ADDRESS);
+        return perAddress("emails-per-address", settings.emailsPerAddress(), HOUR);
     }
 
     private RateCounter.Subject budgetSubject() {
         return subject("realm-emails", settings.realmEmailsPerHour(), HOUR, "realm", RateCounter.Reach.WHOLE_REALM);
+    }
+
+    /** A limit on one typed email address or one account. */
+    private RateCounter.Subject perPerson(String name, int max, long window, String who) {
+        return subject(name, max, window, who, RateCounter.Reach.ONE_PERSON);
+    }
+
+    /** A limit on the request's network address. */
+    private RateCounter.Subject perAddress(String name, int max, long window) {
+        return subject(name, max, window, address, RateCounter.Reach.ONE_NETWORK_ADDRESS);
     }
 
     private RateCounter.Subject subject(String name, int max, long window, String subject, RateCounter.Reach reach) {
