@@ -90,8 +90,13 @@ public final class WelcomeLink {
 
     /** The account's row is born with the account, in the same transaction: a rolled-back sign-up leaves none. */
     public void accountCreated(UserModel user) {
-        em().persist(new WelcomeLinkRecord(user.getId(), realm.getId(), Time.currentTime()));
+        WelcomeLinkRecord born = new WelcomeLinkRecord(user.getId(), realm.getId(), Time.currentTime());
+        em().persist(born);
+        session.setAttribute(BORN + user.getId(), born);
     }
+
+    /** The row {@link #accountCreated} inserted in this transaction, kept until its first link is issued. */
+    private static final String BORN = WelcomeLink.class.getName() + ".born.";
 
     /**
      * Issues the account's new live link (every older one is replaced now) and queues "Welcome to Merchant Support"
@@ -240,6 +245,15 @@ public final class WelcomeLink {
     }
 
     private int nextGeneration(UserModel user) {
+        // A sign-up issues the first link of the row it inserted in the same transaction: set before the INSERT,
+        // instead of an UPDATE and a SELECT of a row no other transaction can see or lock yet.
+        WelcomeLinkRecord born = session.getAttribute(BORN + user.getId(), WelcomeLinkRecord.class);
+        if (born != null) {
+            session.removeAttribute(BORN + user.getId());
+            if (em().contains(born) && born.issueFirstLink(Time.currentTime())) {
+                return 1;
+            }
+        }
         if (advance(user) == 0) {
             // An account made before this version, by an admin or through a provider: its row first.
             ensureRow(user);

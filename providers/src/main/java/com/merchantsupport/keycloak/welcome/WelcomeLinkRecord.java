@@ -33,6 +33,16 @@ public class WelcomeLinkRecord {
     @Column(name = "ISSUED_AT", nullable = false)
     private long issuedAt;
 
+    /** The first link of a row this transaction inserted: no other transaction can see the row yet. */
+    boolean issueFirstLink(long now) {
+        if (generation != 0) {
+            return false;
+        }
+        generation = 1;
+        issuedAt = now;
+        return true;
+    }
+
     protected WelcomeLinkRecord() {
     }
 
