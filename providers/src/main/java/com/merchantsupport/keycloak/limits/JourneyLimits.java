@@ -72,13 +72,29 @@ public final class JourneyLimits {
                 List.of(new Counted(LimitReason.REALM_BUDGET, budgetSubject()), new Counted(LimitReason.ADDRESS_EMAILS, addressEmails())));
     }
 
+    /**
+     * The sign-up of an address without an account and its welcome email, counted together, all or none, in one
+     * transaction: the limits of {@link #signUp()} and {@link #journeyEmail} at once, so the account is made only
+     * when its email may go. The welcome email is then queued without asking again.
+     */
+    public Verdict signUpWithWelcomeEmail(String recipient) {
+        List<Counted> counted = new java.util.ArrayList<>();
+        counted.add(new Counted(LimitReason.ADDRESS_SIGN_UPS, perAddress("sign-ups-per-address", settings.signUpsPerAddress(), TEN_MINUTES)));
+        counted.addAll(emailLimits(recipient));
+        return take(counted);
+    }
+
     /** One journey email to {@code recipient} (welcome, resend, "someone tried"): per email address, per network address, realm. */
     public Verdict journeyEmail(String recipient) {
-        return take(List.of(
+        return take(emailLimits(recipient));
+    }
+
+    private List<Counted> emailLimits(String recipient) {
+        return List.of(
                 new Counted(LimitReason.RECIPIENT_EMAILS, perPerson("emails-per-recipient-minute", settings.emailsPerRecipientMinute(), MINUTE, normalized(recipient))),
                 new Counted(LimitReason.RECIPIENT_EMAILS, perPerson("emails-per-recipient-hour", settings.emailsPerRecipientHour(), HOUR, normalized(recipient))),
                 new Counted(LimitReason.ADDRESS_EMAILS, addressEmails()),
-                new Counted(LimitReason.REALM_BUDGET, budgetSubject())));
+                new Counted(LimitReason.REALM_BUDGET, budgetSubject()));
     }
 
     /**

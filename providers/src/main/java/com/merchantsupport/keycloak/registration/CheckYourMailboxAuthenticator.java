@@ -77,7 +77,10 @@ public class CheckYourMailboxAuthenticator implements Authenticator {
         }
         UserModel created = user(context, authSession.getAuthNote(RegistrationNotes.NEW_ACCOUNT));
         if (created != null) {
-            context.challenge(mailbox(context, shown(authSession, sendWelcome(context, created, JourneyOutbox.Kind.WELCOME, "welcome-email-sent", MailboxStatus.SENT))));
+            Shown sent = created.getId().equals(authSession.getAuthNote(RegistrationNotes.WELCOME_COUNTED))
+                    ? queueWelcome(context, created, JourneyOutbox.Kind.WELCOME, "welcome-email-sent", MailboxStatus.SENT)
+                    : sendWelcome(context, created, JourneyOutbox.Kind.WELCOME, "welcome-email-sent", MailboxStatus.SENT);
+            context.challenge(mailbox(context, shown(authSession, sent)));
             return;
         }
         UserModel existing = user(context, authSession.getAuthNote(RegistrationNotes.EXISTING_ACCOUNT));
@@ -171,6 +174,11 @@ public class CheckYourMailboxAuthenticator implements Authenticator {
             rateLimitedEvent(context, verdict, step, EventType.SEND_VERIFY_EMAIL).user(user).error(MerchantErrors.TOO_MANY_EMAILS);
             return new Shown(MailboxStatus.LIMITED, verdict);
         }
+        return queueWelcome(context, user, kind, step, ok);
+    }
+
+    /** Queues the welcome email whose limits were already counted (with the sign-up, by the form). */
+    private static Shown queueWelcome(AuthenticationFlowContext context, UserModel user, JourneyOutbox.Kind kind, String step, MailboxStatus ok) {
         WelcomeLink.of(context.getSession()).send(user, context.getAuthenticationSession(), kind, step);
         return Shown.of(ok);
     }

@@ -64,10 +64,12 @@ public class NameAndEmailFormAction implements FormAction {
         authSession.removeAuthNote(RegistrationNotes.MAILBOX_SHOWN);
         authSession.removeAuthNote(RegistrationNotes.ALREADY_USED_SHOWN);
         authSession.removeAuthNote(RegistrationNotes.LIMITED);
+        authSession.removeAuthNote(RegistrationNotes.WELCOME_COUNTED);
         authSession.setAuthNote(RegistrationNotes.EMAIL, email);
 
         // The whole form is checked before the address is looked up, so a bad name gets the same form error
         // whether or not the address has an account (the only difference would tell who has one).
+        boolean taken = context.getRealm().isDuplicateEmailsAllowed();
         try {
             profile(context, formData).validate();
         } catch (ValidationException invalid) {
@@ -77,8 +79,10 @@ public class NameAndEmailFormAction implements FormAction {
                 refuse(context, formData, others);
                 return;
             }
+            taken = true;
         }
-        UserModel existing = context.getSession().users().getUserByEmail(context.getRealm(), email);
+        // The profile's own duplicate check already looked the address up: a new address costs no second query.
+        UserModel existing = taken ? context.getSession().users().getUserByEmail(context.getRealm(), email) : null;
         if (existing != null) {
             // Not a form error: the next step shows the merchant what to do with the existing account.
             authSession.setAuthNote(RegistrationNotes.EXISTING_ACCOUNT, existing.getId());
@@ -98,18 +102,21 @@ public class NameAndEmailFormAction implements FormAction {
     @Override
     public void success(FormContext context) {
         AuthenticationSessionModel authSession = context.getAuthenticationSession();
-        // Counted for new and existing addresses alike; a refusal makes nothing, the next step answers 429.
-        JourneyLimits.Verdict signUp = JourneyLimits.of(context.getSession()).signUp();
+        MultivaluedMap<String, String> formData = normalized(context.getHttpRequest().getDecodedFormParameters());
+        String email = formData.getFirst(NameAndEmailRules.FIELD_EMAIL);
+        boolean newAddress = authSession.getAuthNote(RegistrationNotes.EXISTING_ACCOUNT) == null;
+        // Counted for new and existing addresses alike (a new one with its welcome email, in the same count);
+        // a refusal makes nothing, the next step answers 429.
+        JourneyLimits limits = JourneyLimits.of(context.getSession());
+        JourneyLimits.Verdict signUp = newAddress ? limits.signUpWithWelcomeEmail(email) : limits.signUp();
         if (!signUp.allowed()) {
             authSession.removeAuthNote(RegistrationNotes.EXISTING_ACCOUNT);
             authSession.setAuthNote(RegistrationNotes.LIMITED, RegistrationNotes.limited(signUp));
             return;
         }
-        if (authSession.getAuthNote(RegistrationNotes.EXISTING_ACCOUNT) != null) {
+        if (!newAddress) {
             return;
         }
-        MultivaluedMap<String, String> formData = normalized(context.getHttpRequest().getDecodedFormParameters());
-        String email = formData.getFirst(NameAndEmailRules.FIELD_EMAIL);
         RealmModel realm = context.getRealm();
 
         UserModel user;
@@ -126,6 +133,7 @@ public class NameAndEmailFormAction implements FormAction {
             if (taken == null) {
                 throw raced;
             }
+            // Its welcome email, counted above, is counted again if the next step sends one: rare, and never too few.
             authSession.setAuthNote(RegistrationNotes.EXISTING_ACCOUNT, taken.getId());
             return;
         }
@@ -135,6 +143,7 @@ public class NameAndEmailFormAction implements FormAction {
         MerchantAccount.markAwaitingPassword(user);
         WelcomeLink.of(context.getSession()).accountCreated(user);
         authSession.setAuthNote(RegistrationNotes.NEW_ACCOUNT, user.getId());
+        authSession.setAuthNote(RegistrationNotes.WELCOME_COUNTED, user.getId());
 
         context.getEvent().user(user)
                 .detail(Details.USERNAME, user.getUsername())

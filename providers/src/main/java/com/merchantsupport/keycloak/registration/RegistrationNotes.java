@@ -17,6 +17,9 @@ final class RegistrationNotes {
     static final String ALREADY_USED_SHOWN = "merchant.registration.already-used-shown";
     static final String MAILBOX_SHOWN = "merchant.registration.mailbox-shown";
 
+    /** The new account whose welcome email the form counted with its sign-up: the next step queues it without asking. */
+    static final String WELCOME_COUNTED = "merchant.registration.welcome-counted";
+
     /** A limit refused the sign-up: "reason:seconds", for the next step's 429 page. */
     static final String LIMITED = "merchant.registration.limited";
 
