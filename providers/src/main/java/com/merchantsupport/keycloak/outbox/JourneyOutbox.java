@@ -46,8 +46,9 @@ import org.keycloak.timer.TimerProvider;
  * "someone tried", provider welcome) is a row of {@code MERCHANT_MAIL_OUTBOX} written in the transaction of the
  * request that asked for it, so a rolled-back sign-up leaves no row and sends nothing. Once that transaction has
  * committed the row is handed to a worker (the outbox's own pool of {@code outboxWorkers} threads per node, a bounded
- * number waiting; a new email is taken before any retry), which claims the row's
- * lease with one conditional UPDATE, sends, and deletes the row; a failure is recorded with the next try's time.
+ * number waiting; a new email is taken before any retry), which sends and deletes the row; a failure is recorded with
+ * the next try's time. A new row is written already leased to this node's worker; a retried one is claimed first with
+ * one conditional UPDATE.
  * A cluster-aware task retries the due rows until the link's lifetime ends; then the row is marked expired and the
  * realm's admins get an admin event.
  *
@@ -163,13 +164,36 @@ public final class JourneyOutbox {
         row.expiresAt = email.expiresAt();
         row.nextAttempt = row.createdAt;
         row.status = MailOutboxRecord.WAITING;
+        Lease leasedTo = workerWillTakeIt() ? new Lease(UUID.randomUUID().toString(), row.createdAt + LEASE_SECONDS) : null;
+        if (leasedTo != null) {
+            // The row is born leased to the worker of this node that takes it right after the commit: its first try
+            // needs no claim of its own. Were this node to die first, the lease runs out and the retry task sends it.
+            row.leaseOwner = leasedTo.owner();
+            row.leaseUntil = leasedTo.until();
+            row.attempts = 1;
+        }
         em(session).persist(row);
         JourneyFunnel.of(session).count(JourneyFunnel.Step.WELCOME_EMAIL_QUEUED, row.kind);
 
         String id = row.id;
         KeycloakSessionFactory factory = session.getKeycloakSessionFactory();
         // A rolled-back request wrote no row: nothing is handed over.
-        AfterCommit.run(session, () -> handOff(factory, id, true));
+        AfterCommit.run(session, () -> handOff(factory, id, true, leasedTo));
+    }
+
+    /** A lease this node holds on a row from its birth: its owner, and the second it runs out. */
+    record Lease(String owner, long until) {
+        /** Enough of it left for an SMTP exchange (Keycloak's timeouts: 10 s to connect, 10 s per reply). */
+        boolean enoughLeftAt(long now) {
+            return until - now >= LEASE_SECONDS * 3 / 4;
+        }
+    }
+
+    /** A worker of this node will take a new email at once (not stopping, room in flight, one claimant per email). */
+    private static boolean workerWillTakeIt() {
+        ThreadPoolExecutor workers = pool;
+        return workers != null && !workers.isShutdown() && settings.claimContenders() == 1
+                && IN_FLIGHT.size() < settings.maxInFlight();
     }
 
     /**
@@ -230,13 +254,17 @@ public final class JourneyOutbox {
      * backlog never delays it; only past {@code outboxMaxInFlight} rows waiting here is it left to the retry task. The
      * retry task fills at most half of that, and never queues a row this node already holds.
      */
-    private static void handOff(KeycloakSessionFactory factory, String id, boolean fresh) {
+    private static void handOff(KeycloakSessionFactory factory, String id, boolean fresh, Lease leasedTo) {
         ThreadPoolExecutor workers = pool;
         if (workers == null || workers.isShutdown()) {
-            return; // stopping: the row waits in the table for the retry task
+            // stopping: the row waits in the table for the retry task, its lease given back so that it need not wait
+            giveBackLeases(factory, leasedTo == null ? Map.of() : Map.of(id, leasedTo.owner()));
+            return;
         }
-        int contenders = fresh ? settings.claimContenders() : 1;
-        if (fresh) {
+        int contenders = fresh && leasedTo == null ? settings.claimContenders() : 1;
+        if (leasedTo != null) {
+            IN_FLIGHT.merge(id, 1, Integer::sum); // room was checked when the row was leased
+        } else if (fresh) {
             if (IN_FLIGHT.size() >= settings.maxInFlight()) {
                 LOG.debugf("outbox row %s left to the retry task: %d emails in flight", id, settings.maxInFlight());
                 return;
@@ -247,9 +275,10 @@ public final class JourneyOutbox {
         }
         for (int contender = 0; contender < contenders; contender++) {
             try {
-                workers.execute(new Job(factory, id, fresh ? 0 : 1, SEQUENCE.incrementAndGet(), fresh));
+                workers.execute(new Job(factory, id, fresh ? 0 : 1, SEQUENCE.incrementAndGet(), fresh, leasedTo));
             } catch (RejectedExecutionException shuttingDown) {
                 release(id);
+                giveBackLeases(factory, leasedTo == null ? Map.of() : Map.of(id, leasedTo.owner()));
             }
         }
     }
@@ -263,12 +292,12 @@ public final class JourneyOutbox {
     }
 
     /** One row's turn on a worker: new emails (priority 0) before retries (1), each in the order it was handed over. */
-    private record Job(KeycloakSessionFactory factory, String id, int priority, long sequence, boolean recoverSoon)
-            implements Runnable, Comparable<Job> {
+    private record Job(KeycloakSessionFactory factory, String id, int priority, long sequence, boolean recoverSoon,
+                       Lease leasedTo) implements Runnable, Comparable<Job> {
         @Override
         public void run() {
             try {
-                sendNow(factory, id, recoverSoon);
+                sendNow(factory, id, recoverSoon, leasedTo);
             } finally {
                 release(id);
             }
@@ -281,16 +310,20 @@ public final class JourneyOutbox {
     }
 
     /**
-     * Claims the row's lease (its own transaction, committed before anything is sent), then sends it. When the try
+     * Claims the row's lease (its own transaction, committed before anything is sent; a row born leased to this
+     * worker, {@code leasedTo}, is claimed already), then sends it. When the try
      * breaks on the database (it went away: not a mail server's failure, which {@link #failed} records), the lease is
      * given back as soon as the database answers again, and a new email is tried again then, not a lease later.
      */
-    static void sendNow(KeycloakSessionFactory factory, String id, boolean recoverSoon) {
-        String owner = UUID.randomUUID().toString();
+    static void sendNow(KeycloakSessionFactory factory, String id, boolean recoverSoon, Lease leasedTo) {
+        String owner = leasedTo != null ? leasedTo.owner() : UUID.randomUUID().toString();
         boolean claimed = false;
         boolean[] done = {false};
         try {
-            claimed = KeycloakModelUtils.runJobInTransactionWithResult(factory, s -> claim(s, id, owner));
+            // A lease that waited in a long queue is renewed first (only while still this worker's): sending on a lease
+            // about to run out could meet another node's claim of the same row.
+            claimed = leasedTo != null && leasedTo.enoughLeftAt(Time.currentTime())
+                    || KeycloakModelUtils.runJobInTransactionWithResult(factory, s -> leasedTo != null ? renew(s, id, owner) : claim(s, id, owner));
             if (claimed) {
                 KeycloakModelUtils.runJobInTransaction(factory, s -> deliver(s, id, owner, done));
             }
@@ -322,12 +355,38 @@ public final class JourneyOutbox {
                     return;
                 }
                 if (handBack) {
-                    handOff(factory, id, false);
+                    handOff(factory, id, false, null);
                 }
             }, RECOVERY_SECONDS, TimeUnit.SECONDS);
         } catch (RejectedExecutionException stopping) {
             // the lease runs out; the retry task tries again
         }
+    }
+
+    /** Gives back leases this node holds on rows it will not send (it stops): another node's retry task takes them now. */
+    private static void giveBackLeases(KeycloakSessionFactory factory, Map<String, String> leases) {
+        if (leases.isEmpty()) {
+            return;
+        }
+        try {
+            KeycloakModelUtils.runJobInTransaction(factory, s -> leases.forEach((id, owner) -> em(s)
+                    .createQuery("update MailOutboxRecord r set r.leaseOwner = null, r.leaseUntil = null, r.attempts = r.attempts - 1"
+                            + " where r.id = :id and r.leaseOwner = :owner")
+                    .setParameter("id", id).setParameter("owner", owner).executeUpdate()));
+        } catch (RuntimeException databaseGone) {
+            LOG.debugf("outbox leases of %d rows left to run out: %s", leases.size(), databaseGone.getMessage());
+        }
+    }
+
+    /** The lease for another {@link #LEASE_SECONDS}, when no other worker has claimed the row since. */
+    static boolean renew(KeycloakSession session, String id, String owner) {
+        return em(session).createQuery("update MailOutboxRecord r set r.leaseUntil = :until"
+                        + " where r.id = :id and r.status = :waiting and r.leaseOwner = :owner")
+                .setParameter("until", Time.currentTime() + LEASE_SECONDS)
+                .setParameter("id", id)
+                .setParameter("waiting", MailOutboxRecord.WAITING)
+                .setParameter("owner", owner)
+                .executeUpdate() == 1;
     }
 
     /** One conditional UPDATE: true for exactly one worker, whatever the nodes, until the lease runs out. */
@@ -465,7 +524,7 @@ public final class JourneyOutbox {
                     .setParameter("now", now)
                     .setMaxResults(room)
                     .getResultList();
-            due.forEach(id -> handOff(factory, id, false));
+            due.forEach(id -> handOff(factory, id, false, null));
 
             Object[] queue = em.createQuery("select count(r), min(r.createdAt) from MailOutboxRecord r where r.status = :waiting", Object[].class)
                     .setParameter("waiting", MailOutboxRecord.WAITING)
@@ -533,8 +592,21 @@ public final class JourneyOutbox {
         if (workers == null) {
             return;
         }
-        workers.getQueue().clear();
+        List<Runnable> dropped = new java.util.ArrayList<>();
+        workers.getQueue().drainTo(dropped);
         workers.shutdown();
+        // The rows born leased to this node's workers and not yet sent: free at once for the nodes that stay.
+        Map<String, String> leased = new java.util.HashMap<>();
+        KeycloakSessionFactory factory = null;
+        for (Runnable job : dropped) {
+            if (job instanceof Job queued && queued.leasedTo() != null) {
+                leased.put(queued.id(), queued.leasedTo().owner());
+                factory = queued.factory();
+            }
+        }
+        if (factory != null) {
+            giveBackLeases(factory, leased);
+        }
         try {
             if (!workers.awaitTermination(15, TimeUnit.SECONDS)) {
                 workers.shutdownNow();
