@@ -27,7 +27,8 @@ import org.keycloak.sessions.AuthenticationSessionModel;
  *
  * <p>The row is changed only by single UPDATE statements: the database holds the row's lock until the
  * transaction ends, so two issues or two spends at the same instant, on any nodes, are applied one after the
- * other, and a spend is undone with the rest of its transaction.
+ * other, and a spend is undone with the rest of its transaction. The one exception is a sign-up's first link, set
+ * on the row the same transaction inserts, which no other transaction can see or lock before it commits.
  */
 public final class WelcomeLink {
 

@@ -8,7 +8,8 @@ import jakarta.persistence.Table;
 /**
  * One row per account: which welcome link is the live one (its generation) and which generation was spent.
  * Only {@link WelcomeLink} reads or writes it, and only with single statements (an UPDATE holds the row's
- * lock until the transaction ends), so two nodes never both issue or both spend.
+ * lock until the transaction ends), so two nodes never both issue or both spend; only a row not yet committed
+ * (a sign-up's own) takes its first link on the entity, before its INSERT.
  */
 @Entity
 @Table(name = "MERCHANT_WELCOME_LINK")
