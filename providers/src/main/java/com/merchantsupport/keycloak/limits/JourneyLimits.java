@@ -68,7 +68,7 @@ public final class JourneyLimits {
     public Verdict signUp() {
         // Checked in the same read, not counted: the realm's budget, and the address's emails (a sign-up whose
         // welcome email the address could not trigger would make an account and send nothing).
-        return take(List.of(new Counted(LimitReason.ADDRESS_SIGN_UPS, perAddress("sign-ups-per-address", settings.signUpsPerAddress(), TEN_MINUTES))),
+        return take(List.of(addressSignUps()),
                 List.of(new Counted(LimitReason.REALM_BUDGET, budgetSubject()), new Counted(LimitReason.ADDRESS_EMAILS, addressEmails())));
     }
 
@@ -78,9 +78,8 @@ public final class JourneyLimits {
      * when its email may go. The welcome email is then queued without asking again.
      */
     public Verdict signUpWithWelcomeEmail(String recipient) {
-        List<Counted> counted = new java.util.ArrayList<>();
-        counted.add(new Counted(LimitReason.ADDRESS_SIGN_UPS, perAddress("sign-ups-per-address", settings.signUpsPerAddress(), TEN_MINUTES)));
-        counted.addAll(emailLimits(recipient));
+        List<Counted> counted = new java.util.ArrayList<>(emailLimits(recipient));
+        counted.add(0, addressSignUps());
         return take(counted);
     }
 
@@ -174,6 +173,10 @@ public final class JourneyLimits {
     private Verdict refused(LimitReason reason, long retryAfterSeconds) {
         JourneyFunnel.of(session).count(JourneyFunnel.Step.RATE_LIMITED, reason.id());
         return new Verdict(null, reason, retryAfterSeconds);
+    }
+
+    private Counted addressSignUps() {
+        return new Counted(LimitReason.ADDRESS_SIGN_UPS, perAddress("sign-ups-per-address", settings.signUpsPerAddress(), TEN_MINUTES));
     }
 
     private RateCounter.Subject addressEmails() {

@@ -258,7 +258,7 @@ public final class JourneyOutbox {
         ThreadPoolExecutor workers = pool;
         if (workers == null || workers.isShutdown()) {
             // stopping: the row waits in the table for the retry task, its lease given back so that it need not wait
-            giveBackLeases(factory, leasedTo == null ? Map.of() : Map.of(id, leasedTo.owner()));
+            giveBackLease(factory, id, leasedTo);
             return;
         }
         int contenders = fresh && leasedTo == null ? settings.claimContenders() : 1;
@@ -278,7 +278,7 @@ public final class JourneyOutbox {
                 workers.execute(new Job(factory, id, fresh ? 0 : 1, SEQUENCE.incrementAndGet(), fresh, leasedTo));
             } catch (RejectedExecutionException shuttingDown) {
                 release(id);
-                giveBackLeases(factory, leasedTo == null ? Map.of() : Map.of(id, leasedTo.owner()));
+                giveBackLease(factory, id, leasedTo);
             }
         }
     }
@@ -360,6 +360,13 @@ public final class JourneyOutbox {
             }, RECOVERY_SECONDS, TimeUnit.SECONDS);
         } catch (RejectedExecutionException stopping) {
             // the lease runs out; the retry task tries again
+        }
+    }
+
+    /** {@link #giveBackLeases} for one row, when it was born leased. */
+    private static void giveBackLease(KeycloakSessionFactory factory, String id, Lease leasedTo) {
+        if (leasedTo != null) {
+            giveBackLeases(factory, Map.of(id, leasedTo.owner()));
         }
     }
 

@@ -37,6 +37,8 @@ public final class WelcomeLink {
     static final String PATH = "merchant-welcome";
     /** Longer than any real link (a JWT of a few hundred bytes): refused before parsing. */
     static final int MAX_KEY_LENGTH = 8192;
+    /** The session attribute holding the row {@link #accountCreated} inserted in this transaction, until its first link. */
+    private static final String BORN = WelcomeLink.class.getName() + ".born.";
 
     /** What a link can do now. */
     public enum State {
@@ -95,9 +97,6 @@ public final class WelcomeLink {
         em().persist(born);
         session.setAttribute(BORN + user.getId(), born);
     }
-
-    /** The row {@link #accountCreated} inserted in this transaction, kept until its first link is issued. */
-    private static final String BORN = WelcomeLink.class.getName() + ".born.";
 
     /**
      * Issues the account's new live link (every older one is replaced now) and queues "Welcome to Merchant Support"
