@@ -58,7 +58,8 @@ import org.keycloak.admin.client.resource.RealmResource;
 /**
  * Issue 8, "Faults", on one production-mode node with a real PostgreSQL and a real mail server: the mail server
  * down and then stalling, PostgreSQL restarted under load, Keycloak restarted between the registration and the
- * welcome link's click. What the merchant sees is written to target/reliability-faults.md (docs/RELIABILITY.md).
+ * welcome link's click, killed right after 50 submits, stopped with emails still queued on it. What the merchant
+ * sees is written to target/reliability-faults.md (docs/RELIABILITY.md).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -402,6 +403,69 @@ class FaultsOnPostgresTest {
                 "restarted in " + restartMillis + " ms; the " + accounts.size() + " accounts' welcome emails arrived within "
                         + drainedSeconds + " s of the restart (leases of the rows held at the kill run out in 60 s), "
                         + "exactly one each; a link ends signed in at the help center");
+    }
+
+    /**
+     * Keycloak stopped gracefully (SIGTERM) while welcome emails wait on its workers: their rows, leased to this node
+     * from their birth, are given back before it stops, so the nodes that stay (here: the node itself, started again)
+     * send them at once instead of after the lease (60 s). One worker and a stalling mail server keep the first email
+     * in flight and the next ones queued on the node when it stops.
+     */
+    @Test
+    @Order(5)
+    void keycloakStoppedWithEmailsQueuedGivesTheirLeasesBack() throws Exception {
+        String prefix = "stopped-" + UUID.randomUUID().toString().substring(0, 8) + "-";
+        int submits = 4;
+        node.stop();
+        node.withOptions("--spi-jpa-entity-provider--merchant-support--outbox-workers=1").start();
+        admin.close();
+        admin = node.admin();
+        List<NodeRegistrations.Outcome> outcomes = new ArrayList<>();
+        long stopMillis;
+        try (StallingSmtp stalling = new StallingSmtp(STALLING_PORT)) {
+            NodeRegistrations.smtpAt(realm(), STALLING_PORT);
+            HttpClient challenges = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+            for (int i = 0; i < submits; i++) {
+                outcomes.add(NodeRegistrations.register(node.base(), challenges, new NodeRegistrations.Tally(), "Stopped Merchant",
+                        prefix + i + "@shop.test"));
+            }
+            challenges.close();
+            // Back to the real mail server before the stop: the single worker still waits on the stalled connection
+            // (10 s), so the emails behind it stay queued until the stop takes them off the node.
+            NodeRegistrations.smtpAt(realm(), MAIL_PORT);
+            long stop = System.nanoTime();
+            node.stop();
+            stopMillis = (System.nanoTime() - stop) / 1_000_000;
+            assertTrue(stalling.accepted() >= 1, "the first email was in flight on the stalling mail server");
+        }
+        for (NodeRegistrations.Outcome o : outcomes) {
+            assertTrue(o.mailbox(), o.describe());
+        }
+        String rows = "from merchant_mail_outbox o join user_entity u on u.id = o.user_id where u.email like '" + prefix + "%'";
+        long waiting = database.count("select count(*) " + rows + " and o.status = 'waiting'");
+        long leased = database.count("select count(*) " + rows + " and o.lease_owner is not null");
+        long givenBack = database.count("select count(*) " + rows + " and o.attempts = 0 and o.last_error is null");
+        assertEquals(0, leased, "no row stays leased to the stopped node");
+        assertTrue(givenBack >= 1, "the emails queued behind the stalled one were given back untried (" + waiting + " waiting)");
+
+        long restart = System.nanoTime();
+        node.start();
+        long restartMillis = (System.nanoTime() - restart) / 1_000_000;
+        admin.close();
+        admin = node.admin();
+        Set<String> accounts = new TreeSet<>(NodeRegistrations.accountEmails(database, prefix));
+        assertEquals(submits, accounts.size());
+        long sinceStart = System.nanoTime();
+        Map<String, List<MimeMessage>> mails = awaitWelcomeMails(accounts, Duration.ofSeconds(120));
+        long drainedSeconds = (System.nanoTime() - sinceStart) / 1_000_000_000;
+        for (String email : accounts) {
+            assertEquals(1, mails.getOrDefault(email, List.of()).size(), "exactly one welcome email to " + email);
+        }
+        findings.put("Keycloak stopped (SIGTERM, " + stopMillis + " ms) with " + waiting + " welcome emails still on it (one worker, "
+                        + "the first in flight on a stalling mail server)",
+                "no row left leased to the stopped node, " + givenBack + " given back untried; after the restart ("
+                        + restartMillis + " ms) each of the " + submits + " accounts' emails arrived within " + drainedSeconds
+                        + " s, exactly one each");
     }
 
     private static String seconds(long nanos) {

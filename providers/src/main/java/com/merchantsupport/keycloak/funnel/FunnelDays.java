@@ -26,7 +26,7 @@ public final class FunnelDays {
 
     private static final Logger LOG = Logger.getLogger(FunnelDays.class);
     static final long FLUSH_SECONDS = 10;
-    static final String TASK_NAME = "merchant-support-funnel-days";
+    public static final String TASK_NAME = "merchant-support-funnel-days";
     /** The longest range one report may ask for. */
     public static final int MAX_DAYS = 366;
     private static volatile long lastWarning;

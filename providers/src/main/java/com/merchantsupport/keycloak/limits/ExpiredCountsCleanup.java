@@ -12,7 +12,7 @@ import org.keycloak.timer.TimerProvider;
 public final class ExpiredCountsCleanup implements ScheduledTask {
 
     private static final Logger LOG = Logger.getLogger(ExpiredCountsCleanup.class);
-    static final String TASK_NAME = "merchant-support-expired-rate-counts";
+    public static final String TASK_NAME = "merchant-support-expired-rate-counts";
     static final long INTERVAL_MILLIS = 15 * 60 * 1000L;
 
     public static void schedule(KeycloakSessionFactory factory) {

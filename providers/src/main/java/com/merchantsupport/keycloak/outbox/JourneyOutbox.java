@@ -59,7 +59,7 @@ public final class JourneyOutbox {
 
     private static final Logger LOG = Logger.getLogger(JourneyOutbox.class);
 
-    static final String TASK_NAME = "merchant-support-mail-outbox";
+    public static final String TASK_NAME = "merchant-support-mail-outbox";
     /**
      * Longer than an SMTP exchange (Keycloak's timeouts: 10 s to connect, 10 s per reply; a silent server ends it at
      * the first), short enough that a row claimed by a node that died is tried again within a minute.

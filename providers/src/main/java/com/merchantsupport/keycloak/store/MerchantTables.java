@@ -15,6 +15,7 @@ import com.merchantsupport.keycloak.outbox.MailOutboxRecord;
 import com.merchantsupport.keycloak.welcome.WelcomeLink;
 import com.merchantsupport.keycloak.welcome.WelcomeLinkRecord;
 import org.keycloak.Config;
+import org.keycloak.connections.infinispan.InfinispanConnectionProvider;
 import org.keycloak.connections.jpa.JpaConnectionProvider;
 import org.keycloak.connections.jpa.entityprovider.JpaEntityProvider;
 import org.keycloak.connections.jpa.entityprovider.JpaEntityProviderFactory;
@@ -24,6 +25,7 @@ import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
 import org.keycloak.provider.Provider;
 import org.keycloak.provider.ProviderConfigProperty;
+import org.keycloak.timer.TimerProvider;
 
 /**
  * The pack's own tables in Keycloak's database, created and upgraded by Liquibase with Keycloak's own
@@ -103,18 +105,26 @@ public class MerchantTables implements JpaEntityProvider {
         }
 
         /**
-         * Closed before Keycloak's database connection, which closes its {@code EntityManagerFactory}: without this,
-         * whichever factory came first in a hash map closed first, and a stopping node often could not write its last
-         * seconds of funnel totals ("EntityManagerFactory is closed"), nor could a worker mid-send mark its email sent.
+         * Closed before Keycloak's database connection, which closes its {@code EntityManagerFactory}, and before its
+         * caches: without this, whichever factory came first in a hash map closed first, and a stopping node often
+         * could not write its last seconds of funnel totals ("EntityManagerFactory is closed"), nor could a worker
+         * mid-send record its email sent or failed (the realm is read from a cache: "realms is in 'TERMINATED' state"),
+         * which left that email's row leased for a minute.
          */
         @Override
         public Set<Class<? extends Provider>> dependsOn() {
-            return Set.of(JpaConnectionProvider.class);
+            return Set.of(JpaConnectionProvider.class, InfinispanConnectionProvider.class);
         }
 
-        /** The node stops: the outbox's workers end (the rows they had not taken wait in the table). */
+        /**
+         * The node stops: the pack's timer tasks first (one firing once Keycloak's caches are gone only logs an
+         * error), then the outbox's workers end (the rows they had not taken wait in the table).
+         */
         @Override
         public void close() {
+            if (factory != null) {
+                cancelTimerTasks(factory);
+            }
             JourneyOutbox.stop();
             if (factory != null) {
                 try {
@@ -122,6 +132,19 @@ public class MerchantTables implements JpaEntityProvider {
                 } catch (RuntimeException stopping) {
                     // the database itself is gone: these seconds of funnel totals are lost, the metrics were served
                 }
+            }
+        }
+
+        private static void cancelTimerTasks(KeycloakSessionFactory factory) {
+            try (KeycloakSession session = factory.create()) {
+                TimerProvider timer = session.getProvider(TimerProvider.class);
+                if (timer != null) {
+                    for (String task : List.of(JourneyOutbox.TASK_NAME, FunnelDays.TASK_NAME, ExpiredCountsCleanup.TASK_NAME)) {
+                        timer.cancelTask(task);
+                    }
+                }
+            } catch (RuntimeException stopping) {
+                // Keycloak's timer already stopped: nothing of the pack's is left to fire
             }
         }
     }
