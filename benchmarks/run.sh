@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # The pack against Keycloak's own flows (issues #9 and #17), one command: builds the pack, starts the real Keycloak
-# 26.7.3 distribution in dev mode with the pack's jar and five realms (the pack's, a copy for the account-count
+# 26.7.3 distribution in dev mode with the pack's jar and six realms (the pack's, a copy for the account-count
 # scenario, a copy with short lifespans for the heap and outbox phase, stock (a) password on the form, stock (b)
-# "Verify email"), runs the Gatling scenarios (registrations, onboardings and sign-ins also profiled with JFR), stops
-# the server, runs the JMH captcha
-# benchmarks, and writes benchmarks/target/summary.md and the chart.
+# "Verify email" and its own short-lifespan copy for the heap), runs the Gatling scenarios (registrations,
+# onboardings and sign-ins also profiled with JFR), stops the server, runs the JMH captcha benchmarks, and writes
+# benchmarks/target/summary.md and the chart.
 #
 # Usage: benchmarks/run.sh            the full run (about 12 minutes on 2 cores)
 #        BENCH_SCALE=quick benchmarks/run.sh   a short smoke run of every scenario (figures meaningless, under 3 minutes)

@@ -178,6 +178,87 @@ def histogram(path):
     return rows
 
 
+def heap_section(w, out, facts, side, files, population, realm):
+    """The heap readings of one side (the pack: "heap", stock (b): "stockHeap") as a section; returns
+    (registrations, growth %, growth % with the user cache cleared or None, growth bytes), or None without readings."""
+    before, after = facts.get(f"{side}.before.bytes"), facts.get(f"{side}.after.bytes")
+    if before is None or after is None or before <= 0:
+        return None
+    cleared, before_cleared = facts.get(f"{side}.afterUserCacheCleared.bytes"), facts.get(f"{side}.beforeUserCacheCleared.bytes")
+    n = facts.get(f"{side}.registrations", 0)
+    who = "pack" if side == "heap" else "stock (b)"
+    w(f"## Server heap around {n:,} {population} (realm `{realm}`; used heap after a full GC: jcmd GC.run + GC.heap_info, lowest of three)")
+    w("")
+    if side == "heap":
+        w(f"Before: after a warm-up of the realm, the outbox empty. After: the registrations above, their emails drained, "
+          f"and {facts.get('heap.expiryWaitSeconds', '?')} s after the last of them arrived (the realm's 60 s lifespans of "
+          "the authentication session and of the captcha's replay entry, plus Infinispan's expiration reaper, every 60 s); "
+          "each reading also once more after the admin API's \"clear user cache\" (Keycloak's users cache: bounded, "
+          "10,000 entries by default, no lifespan), to tell that bounded cache from anything else that stays.")
+    else:
+        w(f"Keycloak's own \"Verify email\" sign-up (stock (b)) in its copy with the same 60 s lifespans, right after the "
+          f"pack's readings: a warm-up, the before reading, the same number of registrations at 8 users (each email sent on "
+          f"the request, to GreenMail), {facts.get('heap.expiryWaitSeconds', '?')} s, the after reading; the same four readings. "
+          "What any Keycloak realm keeps after these registrations, beside what the pack's keeps.")
+    w("")
+    w("| Reading | Used heap | Against the same reading before |\n|---|---|---|")
+    growth = after - before
+    w(f"| before | {before / 2**20:,.1f} MiB | |")
+    w(f"| after, entries expired | {after / 2**20:,.1f} MiB | {growth / 2**20:+,.1f} MiB ({100 * growth / before:+.1f} %, {growth / max(n, 1):+,.0f} bytes per registration) |")
+    pct_cleared = None
+    if before_cleared and cleared:
+        g2 = cleared - before_cleared
+        pct_cleared = 100 * g2 / before_cleared
+        w(f"| before, user cache cleared | {before_cleared / 2**20:,.1f} MiB | |")
+        w(f"| after, user cache cleared | {cleared / 2**20:,.1f} MiB | {g2 / 2**20:+,.1f} MiB ({pct_cleared:+.1f} %, {g2 / max(n, 1):+,.0f} bytes per registration) |")
+    w("")
+    entries = {}
+    for moment in ("before", "after", "beforeUserCacheCleared", "afterUserCacheCleared"):
+        prefix = f"{side}.{moment}.entries."
+        for k, v in facts.items():
+            if k.startswith(prefix):
+                entries.setdefault(k[len(prefix):], {})[moment] = v
+    grown = {c: m for c, m in entries.items() if m.get("after", 0) != m.get("before", 0)}
+    if grown:
+        w("Entries of the server's caches that changed (vendor_statistics_approximate_entries on /metrics), before → after, "
+          "and the same once the users cache is cleared:")
+        w("")
+        w("| Cache | Entries before → after | User cache cleared: before → after |\n|---|---|---|")
+        for c, m in sorted(grown.items(), key=lambda kv: -(kv[1].get("after", 0) - kv[1].get("before", 0))):
+            w(f"| `{c}` | {m.get('before', 0):,.0f} → {m.get('after', 0):,.0f} | "
+              f"{m.get('beforeUserCacheCleared', 0):,.0f} → {m.get('afterUserCacheCleared', 0):,.0f} |")
+        w("")
+    load_dir = os.path.join(out, "load")
+    hb, ha = histogram(os.path.join(load_dir, f"{files}-before.txt")), histogram(os.path.join(load_dir, f"{files}-after.txt"))
+    hc = histogram(os.path.join(load_dir, f"{files}-after-user-cache-cleared.txt"))
+    hbc = histogram(os.path.join(load_dir, f"{files}-before-user-cache-cleared.txt")) or hb
+    if all("(total)" in h for h in (hb, ha, hbc, hc)):
+        t = {k: h["(total)"][1] for k, h in (("b", hb), ("a", ha), ("bc", hbc), ("ac", hc))}
+        w(f"The same four moments counted as live objects (each class histogram runs its own full GC; its Total line): "
+          f"before {t['b'] / 2**20:,.1f} MiB, after {t['a'] / 2**20:,.1f} MiB ({100 * (t['a'] - t['b']) / t['b']:+.1f} %); "
+          f"user cache cleared: before {t['bc'] / 2**20:,.1f} MiB, after {t['ac'] / 2**20:,.1f} MiB "
+          f"({100 * (t['ac'] - t['bc']) / t['bc']:+.1f} %).")
+        w("")
+    if hb and ha:
+        growth_rows = sorted(((ha[c][1] - hb.get(c, (0, 0))[1], c) for c in ha if c != "(total)"), reverse=True)[:12]
+        w(f"Live objects that grew most ({who}; jcmd GC.class_histogram, before → after; the last column compares the two "
+          "readings with the user cache cleared):")
+        w("")
+        w("| Class | Instances before → after | Bytes grown | Bytes grown, cache cleared |\n|---|---|---|---|")
+        for d, c in growth_rows:
+            cc = (hc.get(c, (0, 0))[1] - hbc.get(c, (0, 0))[1]) if hc else float("nan")
+            w(f"| `{c}` | {hb.get(c, (0, 0))[0]:,} → {ha[c][0]:,} | {d / 2**20:+,.2f} MiB | {cc / 2**20:+,.2f} MiB |")
+        w("")
+        for cls in ("org.keycloak.models.sessions.infinispan.entities.RootAuthenticationSessionEntity",
+                    "org.keycloak.models.sessions.infinispan.entities.SingleUseObjectValueEntity",
+                    "org.keycloak.models.cache.infinispan.entities.CachedUser"):
+            if cls in hb or cls in ha:
+                w(f"- `{cls.rsplit('.', 1)[1]}` instances: {hb.get(cls, (0, 0))[0]:,} before, {ha.get(cls, (0, 0))[0]:,} after"
+                  + (f"; with the user cache cleared {hbc.get(cls, (0, 0))[0]:,} before, {hc.get(cls, (0, 0))[0]:,} after" if hc else ""))
+        w("")
+    return n, 100 * growth / before, pct_cleared, growth
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--out", required=True)
@@ -337,9 +418,6 @@ def main():
             w(f.read().rstrip())
         w("")
 
-    before, after = facts.get("heap.before.bytes"), facts.get("heap.after.bytes")
-    cleared = facts.get("heap.afterUserCacheCleared.bytes")
-    before_cleared = facts.get("heap.beforeUserCacheCleared.bytes")
     n_out = facts.get("outbox.registrations")
     if n_out:
         n = n_out
@@ -385,57 +463,19 @@ def main():
                   f"all in {fmt(done, 1)} s, {fmt(rate, 0)} emails/s ({fmt(steady, 0)}/s steady), gauge 0 at {fmt(zero, 1)} s; "
                   f"{addresses:,} of {n:,} delivered, {duplicates} twice", ("met" if ok else "**missed**") + ": every email once"))
 
-    if before is not None and after is not None and before > 0:
-        n = facts.get("heap.registrations", 0)
-        w(f"## Server heap around {n:,} pack registrations (used heap after a full GC: jcmd GC.run + GC.heap_info, lowest of three)")
-        w("")
-        w(f"Before: after a warm-up of the realm, the outbox empty. After: the registrations above, their emails drained, "
-          f"and {facts.get('heap.expiryWaitSeconds', '?')} s after the last registration (the realm's 60 s lifespans of "
-          "the authentication session and of the captcha's replay entry, plus Infinispan's expiration reaper, every 60 s); "
-          "each reading also once more after the admin API's \"clear user cache\" (Keycloak's users cache: bounded, "
-          "10,000 entries by default, no lifespan), to tell that bounded cache from anything else that stays.")
-        w("")
-        w("| Reading | Used heap | Against the same reading before |\n|---|---|---|")
-        growth = after - before
-        w(f"| before | {before / 2**20:,.1f} MiB | |")
-        w(f"| after, entries expired | {after / 2**20:,.1f} MiB | {growth / 2**20:+,.1f} MiB ({100 * growth / before:+.1f} %, {growth / max(n, 1):+,.0f} bytes per registration) |")
-        if before_cleared and cleared:
-            g2 = cleared - before_cleared
-            w(f"| before, user cache cleared | {before_cleared / 2**20:,.1f} MiB | |")
-            w(f"| after, user cache cleared | {cleared / 2**20:,.1f} MiB | {g2 / 2**20:+,.1f} MiB ({100 * g2 / before_cleared:+.1f} %, {g2 / max(n, 1):+,.0f} bytes per registration) |")
-        w("")
-        hb, ha = histogram(os.path.join(args.out, "load", "heap-before.txt")), histogram(os.path.join(args.out, "load", "heap-after.txt"))
-        hc = histogram(os.path.join(args.out, "load", "heap-after-user-cache-cleared.txt"))
-        hbc = histogram(os.path.join(args.out, "load", "heap-before-user-cache-cleared.txt")) or hb
-        if all("(total)" in h for h in (hb, ha, hbc, hc)):
-            t = {k: h["(total)"][1] for k, h in (("b", hb), ("a", ha), ("bc", hbc), ("ac", hc))}
-            w(f"The same four moments counted as live objects (each class histogram runs its own full GC; its Total line): "
-              f"before {t['b'] / 2**20:,.1f} MiB, after {t['a'] / 2**20:,.1f} MiB ({100 * (t['a'] - t['b']) / t['b']:+.1f} %); "
-              f"user cache cleared: before {t['bc'] / 2**20:,.1f} MiB, after {t['ac'] / 2**20:,.1f} MiB "
-              f"({100 * (t['ac'] - t['bc']) / t['bc']:+.1f} %).")
-            w("")
-        if hb and ha:
-            growth_rows = sorted(((ha[c][1] - hb.get(c, (0, 0))[1], c) for c in ha if c != "(total)"), reverse=True)[:12]
-            w("Live objects that grew most (jcmd GC.class_histogram, before → after; the last column compares the two "
-              "readings with the user cache cleared):")
-            w("")
-            w("| Class | Instances before → after | Bytes grown | Bytes grown, cache cleared |\n|---|---|---|---|")
-            for d, c in growth_rows:
-                cc = (hc.get(c, (0, 0))[1] - hbc.get(c, (0, 0))[1]) if hc else float("nan")
-                w(f"| `{c}` | {hb.get(c, (0, 0))[0]:,} → {ha[c][0]:,} | {d / 2**20:+,.2f} MiB | {cc / 2**20:+,.2f} MiB |")
-            w("")
-            for cls in ("org.keycloak.models.sessions.infinispan.entities.RootAuthenticationSessionEntity",
-                        "org.keycloak.models.sessions.infinispan.entities.SingleUseObjectValueEntity",
-                        "org.keycloak.models.cache.infinispan.entities.CachedUser"):
-                if cls in hb or cls in ha:
-                    w(f"- `{cls.rsplit('.', 1)[1]}` instances: {hb.get(cls, (0, 0))[0]:,} before, {ha.get(cls, (0, 0))[0]:,} after"
-                      + (f"; with the user cache cleared {hbc.get(cls, (0, 0))[0]:,} before, {hc.get(cls, (0, 0))[0]:,} after" if hc else ""))
-            w("")
-        pct = 100 * growth / before
-        V.append((f"Heap after {n:,} registrations and their entries' expiry within 5 % of the start", f"{pct:+.1f} % "
-                  f"({before / 2**20:,.1f} → {after / 2**20:,.1f} MiB)"
-                  + (f"; {100 * (cleared - before_cleared) / before_cleared:+.1f} % between the two readings with the user cache cleared"
-                     if cleared and before_cleared else ""), verdict(abs(pct) <= 5)))
+    pack_heap = heap_section(w, args.out, facts, "heap", "heap", "pack registrations", "merchant-support-heap")
+    stock_heap = heap_section(w, args.out, facts, "stockHeap", "stock-heap", "stock (b) registrations", "stock-verify-email-heap")
+    if pack_heap:
+        n, pct, pct_cleared, growth = pack_heap
+        result = f"{pct:+.1f} % ({fmt(facts['heap.before.bytes'] / 2**20)} → {fmt(facts['heap.after.bytes'] / 2**20)} MiB)"
+        if pct_cleared is not None:
+            result += f"; {pct_cleared:+.1f} % between the two readings with the user cache cleared"
+        if stock_heap:
+            result += (f"; stock (b), the same {stock_heap[0]:,} registrations: {stock_heap[1]:+.1f} %"
+                       + (f", cache cleared {stock_heap[2]:+.1f} %" if stock_heap[2] is not None else "")
+                       + f"; the pack's growth beyond stock (b)'s: {(growth - stock_heap[3]) / 2**20:+.1f} MiB")
+        V.append((f"Heap after {n:,} registrations and their entries' expiry within 5 % of the start", result,
+                  verdict(abs(pct) <= 5)))
 
     used = {v: f for (ph, v), f in figs.items() if ph == "already-used"}
     if len(used) == 2:

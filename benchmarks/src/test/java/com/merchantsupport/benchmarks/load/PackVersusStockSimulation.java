@@ -56,6 +56,8 @@ public class PackVersusStockSimulation extends Simulation {
     static final String HEAP = "merchant-support-heap";
     static final String STOCK_A = "stock-password";
     static final String STOCK_B = "stock-verify-email";
+    /** Stock (b)'s copy with the same short lifespans (realms.py): the same 10,000 registrations, for the heap alone. */
+    static final String STOCK_B_HEAP = "stock-verify-email-heap";
     /** RFC 7636's example pair, as the integration tests use. */
     static final String PKCE_CHALLENGE = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM";
     static final String PKCE_VERIFIER = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
@@ -175,12 +177,7 @@ public class PackVersusStockSimulation extends Simulation {
         step("outbox", "heap-before", () -> {
             Server.purgeMail();
             TRACKED.clear();
-            Recorder.fact("heap.before.bytes", Server.heapAfterGc());
-            Server.histogram(OUT.resolve("heap-before.txt"));
-            // Once more with Keycloak's users cache emptied: compared with the same reading at the end.
-            Server.clearUserCache(HEAP);
-            Recorder.fact("heap.beforeUserCacheCleared.bytes", Server.heapAfterGc());
-            Server.histogram(OUT.resolve("heap-before-user-cache-cleared.txt"));
+            readHeap("heap", "before", HEAP);
             Map<String, Double> metrics = Server.outboxMetrics();
             Recorder.fact("outbox.before.sent", metrics.getOrDefault("merchant_support_outbox_sent_total", -1.0));
             Recorder.fact("outbox.before.failures", metrics.getOrDefault("merchant_support_outbox_failures_total", -1.0));
@@ -189,19 +186,28 @@ public class PackVersusStockSimulation extends Simulation {
         population("outbox", "heap", "pack registrations", 1, USERS, HEAP_REGISTRATIONS / USERS, key -> registration(key, HEAP, Form.PACK, Mail.TRACK));
         step("outbox", "outbox-drain", () -> drain(HEAP_REGISTRATIONS / USERS * USERS));
         step("outbox", "heap-after", () -> {
-            long registered = Long.parseLong(String.valueOf(Recorder.facts().get("outbox.registrationsEnded.nanos")));
-            long wait = registered + TimeUnit.SECONDS.toNanos(EXPIRY_WAIT_SECONDS) - System.nanoTime();
+            // From the drain's end, the phase's last work: what the sends left (not only the registrations) expires too.
             Recorder.fact("heap.expiryWaitSeconds", EXPIRY_WAIT_SECONDS);
-            Recorder.fact("heap.extraWaitAfterDrainSeconds", Math.max(0, wait) / 1e9);
-            sleep(wait);
+            sleep(TimeUnit.SECONDS.toNanos(EXPIRY_WAIT_SECONDS));
             Server.purgeMail();
             TRACKED.clear();
             Recorder.fact("heap.registrations", HEAP_REGISTRATIONS / USERS * USERS);
-            Recorder.fact("heap.after.bytes", Server.heapAfterGc());
-            Server.histogram(OUT.resolve("heap-after.txt"));
-            Server.clearUserCache(HEAP);
-            Recorder.fact("heap.afterUserCacheCleared.bytes", Server.heapAfterGc());
-            Server.histogram(OUT.resolve("heap-after-user-cache-cleared.txt"));
+            readHeap("heap", "after", HEAP);
+        });
+
+        // The same registrations in Keycloak's own "Verify email" sign-up, in its copy with the same lifespans: what
+        // any Keycloak realm keeps after them, to tell Keycloak's bounded caches from what the pack leaves.
+        warmup(List.of("outbox"), "stock (b) heap realm registration", QUICK ? 1 : 10, key -> registration(key, STOCK_B_HEAP, Form.STOCK_B, Mail.FORGET));
+        step("outbox", "stock-heap-before", () -> {
+            Server.purgeMail();
+            readHeap("stockHeap", "before", STOCK_B_HEAP);
+        });
+        population("outbox", "heap", "stock (b) registrations", 1, USERS, HEAP_REGISTRATIONS / USERS, key -> registration(key, STOCK_B_HEAP, Form.STOCK_B, Mail.FORGET));
+        step("outbox", "stock-heap-after", () -> {
+            sleep(TimeUnit.SECONDS.toNanos(EXPIRY_WAIT_SECONDS)); // from the last registration, as for the pack
+            Server.purgeMail();
+            Recorder.fact("stockHeap.registrations", HEAP_REGISTRATIONS / USERS * USERS);
+            readHeap("stockHeap", "after", STOCK_B_HEAP);
         });
 
         // "Already used" at 1,000 and at many accounts: each measured part after the same warm-up.
@@ -339,6 +345,23 @@ public class PackVersusStockSimulation extends Simulation {
         if (!QUICK) {
             settle(group, "after a pack round");
         }
+    }
+
+    /**
+     * One heap reading of a side ("heap": the pack, "stockHeap": stock (b)) at a moment ("before", "after"): used heap
+     * after full GCs, a class histogram and the entries of each cache; then the same once Keycloak's users cache is
+     * emptied (bounded, no lifespan), to tell that cache from anything else that stays.
+     */
+    private static void readHeap(String side, String moment, String realm) {
+        String file = side.equals("heap") ? "heap-" + moment : "stock-heap-" + moment;
+        Recorder.fact(side + "." + moment + ".bytes", Server.heapAfterGc());
+        Server.histogram(OUT.resolve(file + ".txt"));
+        Server.cacheEntries().forEach((cache, n) -> Recorder.fact(side + "." + moment + ".entries." + cache, n));
+        Server.clearUserCache(realm);
+        String cleared = moment + "UserCacheCleared";
+        Recorder.fact(side + "." + cleared + ".bytes", Server.heapAfterGc());
+        Server.histogram(OUT.resolve(file + "-user-cache-cleared.txt"));
+        Server.cacheEntries().forEach((cache, n) -> Recorder.fact(side + "." + cleared + ".entries." + cache, n));
     }
 
     /**

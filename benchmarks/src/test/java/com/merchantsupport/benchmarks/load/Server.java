@@ -304,6 +304,27 @@ final class Server {
         }
     }
 
+    private static final Pattern CACHE_ENTRIES = Pattern.compile(
+            "^vendor_statistics_approximate_entries\\{[^}]*cache=\"([^\"]+)\"[^}]*\\} ([0-9.eE+-]+)$", Pattern.MULTILINE);
+
+    /**
+     * Entries per Infinispan cache of the server (vendor_statistics_approximate_entries on /metrics): which of
+     * Keycloak's bounded caches hold what the heap readings count. Empty when the server does not expose them.
+     */
+    static Map<String, Double> cacheEntries() {
+        try {
+            HttpResponse<String> r = send(HttpRequest.newBuilder(URI.create(MANAGEMENT + "/metrics")).GET(), 200);
+            Map<String, Double> values = new java.util.TreeMap<>();
+            Matcher m = CACHE_ENTRIES.matcher(r.body());
+            while (m.find()) {
+                values.merge(m.group(1), Double.parseDouble(m.group(2)), Double::sum);
+            }
+            return values;
+        } catch (IOException | InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** Accounts with a password, for sign-in: pack realm users have a name, stock ones first and last name. */
     static void createSignInUsers(String realm, boolean pack, int count) {
         try {
