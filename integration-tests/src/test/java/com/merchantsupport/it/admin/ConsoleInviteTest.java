@@ -99,6 +99,23 @@ class ConsoleInviteTest {
         assertEquals(List.of("completed"), done.getAttributes().get("merchantJourney"));
     }
 
+    /**
+     * The admin's network address is not a merchant's: with one address allowed two journey emails an hour, three
+     * invites in a row from the admin's address each reach their merchant (counted per address, the third was refused).
+     */
+    @Test
+    void anAdminInvitesMoreMerchantsThanOneNetworkAddressMayTriggerEmails() {
+        try (var ignored = MailboxStepConfig.change(realm, Map.of("addressEmailsPerHour", "2"))) {
+            List<String> team = List.of(Accounts.newEmail("team-a"), Accounts.newEmail("team-b"), Accounts.newEmail("team-c"));
+            for (String email : team) {
+                create(email, "Team Merchant", null);
+            }
+            for (String email : team) {
+                assertEquals(Texts.email("en", "merchantWelcomeSubject"), Mails.subject(Mails.newest(mail, email)), email);
+            }
+        }
+    }
+
     @Test
     void withInvitesTurnedOffAnAdminsNewMerchantGetsNothing() throws Exception {
         String email = Accounts.newEmail("not-invited");

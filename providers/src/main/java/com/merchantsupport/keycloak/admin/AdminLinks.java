@@ -20,8 +20,9 @@ import org.keycloak.models.UserModel;
  * The welcome links that start outside a sign-up: an admin's invite (the console's "Create user" without a password),
  * a new link an admin asks for (the required action added in the console, the pack's REST resource), and the one that
  * replaces a Keycloak "Send email" link. Each is the pack's own link ({@link WelcomeLink#send}: a new generation, every
- * older link replaced), counted against the send limits ({@link JourneyLimits#journeyEmail}) and queued in the
- * request's transaction through the outbox.
+ * older link replaced), counted against the send limits (an admin's: {@link JourneyLimits#adminEmail}; the
+ * merchant's click on Keycloak's link: {@link JourneyLimits#journeyEmail}) and queued in the request's transaction
+ * through the outbox.
  *
  * <p>The funnel's seam: every such email carries one of the {@code merchant_step}s below on its
  * {@code SEND_VERIFY_EMAIL} event (at delivery, as every journey email does), and a refusal by a limit is a
@@ -81,12 +82,12 @@ public final class AdminLinks {
     public Outcome invite(UserModel user) {
         MerchantAccount.markAwaitingPassword(user);
         WelcomeLink.of(session).accountCreated(user);
-        return send(user, JourneyOutbox.Kind.WELCOME, INVITE_STEP);
+        return send(user, JourneyOutbox.Kind.WELCOME, INVITE_STEP, true);
     }
 
     /** A new link for an account that waits for its password (the previous one is replaced), within the limits. */
     public Outcome newLink(UserModel user) {
-        return send(user, JourneyOutbox.Kind.RESEND, NEW_LINK_STEP);
+        return send(user, JourneyOutbox.Kind.RESEND, NEW_LINK_STEP, true);
     }
 
     /**
@@ -105,7 +106,8 @@ public final class AdminLinks {
      */
     public Outcome insteadOfKeycloaksLink(UserModel user) {
         markWaiting(user);
-        return send(user, JourneyOutbox.Kind.RESEND, INSTEAD_OF_KEYCLOAK_LINK_STEP);
+        // The merchant's own request (a click on Keycloak's link): limited like any merchant's.
+        return send(user, JourneyOutbox.Kind.RESEND, INSTEAD_OF_KEYCLOAK_LINK_STEP, false);
     }
 
     private static void markWaiting(UserModel user) {
@@ -121,11 +123,13 @@ public final class AdminLinks {
         return client != null && client.isEnabled() ? client.getClientId() : Constants.ACCOUNT_CONSOLE_CLIENT_ID;
     }
 
-    private Outcome send(UserModel user, JourneyOutbox.Kind kind, String step) {
+    /** {@code byAdmin}: an admin's request, whose network address is not the merchant's ({@link JourneyLimits#adminEmail}). */
+    private Outcome send(UserModel user, JourneyOutbox.Kind kind, String step, boolean byAdmin) {
         if (!MerchantAccount.isUnfinished(user) || user.getEmail() == null) {
             return new Outcome(Result.NOT_WAITING, 0);
         }
-        JourneyLimits.Verdict verdict = JourneyLimits.of(session).journeyEmail(user.getEmail());
+        JourneyLimits limits = JourneyLimits.of(session);
+        JourneyLimits.Verdict verdict = byAdmin ? limits.adminEmail(user.getEmail()) : limits.journeyEmail(user.getEmail());
         if (!verdict.allowed()) {
             new EventBuilder(realm, session, session.getContext().getConnection()).event(EventType.SEND_VERIFY_EMAIL)
                     .user(user).detail(Details.EMAIL, user.getEmail()).detail(WelcomeMail.STEP_DETAIL, step)

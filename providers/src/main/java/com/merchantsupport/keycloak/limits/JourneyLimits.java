@@ -88,12 +88,29 @@ public final class JourneyLimits {
         return take(emailLimits(recipient));
     }
 
+    /**
+     * A journey email an admin asked for (the console's invite or new link, the pack's admin API): per email address and
+     * the realm's budget, not per network address. The request's address is the admin's, not a merchant's: counted
+     * there, an admin inviting a team would be refused at the hour's 21st invite, and every merchant signing up from
+     * the office network after it.
+     */
+    public Verdict adminEmail(String recipient) {
+        List<Counted> counted = new java.util.ArrayList<>(recipientLimits(recipient));
+        counted.add(new Counted(LimitReason.REALM_BUDGET, budgetSubject()));
+        return take(counted);
+    }
+
     private List<Counted> emailLimits(String recipient) {
+        List<Counted> counted = new java.util.ArrayList<>(recipientLimits(recipient));
+        counted.add(new Counted(LimitReason.ADDRESS_EMAILS, addressEmails()));
+        counted.add(new Counted(LimitReason.REALM_BUDGET, budgetSubject()));
+        return counted;
+    }
+
+    private List<Counted> recipientLimits(String recipient) {
         return List.of(
                 new Counted(LimitReason.RECIPIENT_EMAILS, perPerson("emails-per-recipient-minute", settings.emailsPerRecipientMinute(), MINUTE, normalized(recipient))),
-                new Counted(LimitReason.RECIPIENT_EMAILS, perPerson("emails-per-recipient-hour", settings.emailsPerRecipientHour(), HOUR, normalized(recipient))),
-                new Counted(LimitReason.ADDRESS_EMAILS, addressEmails()),
-                new Counted(LimitReason.REALM_BUDGET, budgetSubject()));
+                new Counted(LimitReason.RECIPIENT_EMAILS, perPerson("emails-per-recipient-hour", settings.emailsPerRecipientHour(), HOUR, normalized(recipient))));
     }
 
     /**

@@ -76,7 +76,9 @@ public record LimitSettings(int emailsPerRecipientMinute, int emailsPerRecipient
                 .property().name(EMAILS_PER_ADDRESS).label("Journey emails per network address (hour)")
                 .type(ProviderConfigProperty.INTEGER_TYPE).defaultValue(Integer.toString(DEFAULT_EMAILS_PER_ADDRESS))
                 .helpText("At most this many welcome, resent and 'someone tried to register' emails triggered from one "
-                        + "network address within an hour: a script cannot turn the realm's mail server into a relay.")
+                        + "network address within an hour: a script cannot turn the realm's mail server into a relay. "
+                        + "An admin's invites and new links are not counted here (the address is the admin's), only per "
+                        + "email address and in the realm's budget.")
                 .add()
                 .property().name(REALM_EMAILS_PER_HOUR).label("Journey emails of the realm (hour)")
                 .type(ProviderConfigProperty.INTEGER_TYPE).defaultValue(Integer.toString(DEFAULT_REALM_EMAILS_PER_HOUR))
