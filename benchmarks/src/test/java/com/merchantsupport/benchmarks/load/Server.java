@@ -291,17 +291,7 @@ final class Server {
 
     /** The pack's outbox metrics from the management interface's /metrics (--metrics-enabled=true), summed over tags. */
     static Map<String, Double> outboxMetrics() {
-        try {
-            HttpResponse<String> r = send(HttpRequest.newBuilder(URI.create(MANAGEMENT + "/metrics")).GET(), 200);
-            Map<String, Double> values = new LinkedHashMap<>();
-            Matcher m = METRIC.matcher(r.body());
-            while (m.find()) {
-                values.merge(m.group(1), Double.parseDouble(m.group(2)), Double::sum);
-            }
-            return values;
-        } catch (IOException | InterruptedException e) {
-            throw new IllegalStateException(e);
-        }
+        return metrics(METRIC, new LinkedHashMap<>());
     }
 
     private static final Pattern CACHE_ENTRIES = Pattern.compile(
@@ -312,10 +302,14 @@ final class Server {
      * Keycloak's bounded caches hold what the heap readings count. Empty when the server does not expose them.
      */
     static Map<String, Double> cacheEntries() {
+        return metrics(CACHE_ENTRIES, new java.util.TreeMap<>());
+    }
+
+    /** The /metrics lines {@code metric} matches: its first group the name, its second the value, summed by name. */
+    private static Map<String, Double> metrics(Pattern metric, Map<String, Double> values) {
         try {
             HttpResponse<String> r = send(HttpRequest.newBuilder(URI.create(MANAGEMENT + "/metrics")).GET(), 200);
-            Map<String, Double> values = new java.util.TreeMap<>();
-            Matcher m = CACHE_ENTRIES.matcher(r.body());
+            Matcher m = metric.matcher(r.body());
             while (m.find()) {
                 values.merge(m.group(1), Double.parseDouble(m.group(2)), Double::sum);
             }
