@@ -96,6 +96,30 @@ class MerchantJourneyResourceTest {
         assertEquals("used", done.at("/link/state").asText(), done.toString());
     }
 
+    /**
+     * A support tool's requests all come from one network address, which is not the merchants': with one journey email
+     * allowed per address and hour (the two sign-ups below spent it), each merchant's new link still goes.
+     */
+    @Test
+    void newLinksAskedByAnAdminAreNotCountedAgainstTheAdminsNetworkAddress() throws Exception {
+        List<String> emails = List.of(Accounts.newEmail("tool-a"), Accounts.newEmail("tool-b"));
+        List<String> ids = new ArrayList<>();
+        for (String email : emails) {
+            Journey.register(new FormBrowser(), "Tool Merchant", email);
+            Mails.newest(mail, email);
+            ids.add(Accounts.one(realm, email).getId());
+        }
+        try (var ignored = MailboxStepConfig.change(realm, Map.of("addressEmailsPerHour", "1", "resendPerMinute", "10"))) {
+            for (String id : ids) {
+                HttpResponse<String> sent = call("POST", resource("users/" + id + "/welcome-link"), adminToken());
+                assertEquals(202, sent.statusCode(), sent.body());
+            }
+        }
+        for (String email : emails) {
+            assertEquals(2, Mails.await(mail, email, 2).size(), "the welcome email and the new link to " + email);
+        }
+    }
+
     @Test
     void postSendsALinkOfANewGenerationWithAnAdminEventAndA429WhenALimitRefuses() throws Exception {
         String email = Accounts.newEmail("post");
