@@ -78,14 +78,14 @@ public final class JourneyLimits {
      * when its email may go. The welcome email is then queued without asking again.
      */
     public Verdict signUpWithWelcomeEmail(String recipient) {
-        List<Counted> counted = new java.util.ArrayList<>(emailLimits(recipient));
+        List<Counted> counted = emailLimits(recipient, true);
         counted.add(0, addressSignUps());
         return take(counted);
     }
 
     /** One journey email to {@code recipient} (welcome, resend, "someone tried"): per email address, per network address, realm. */
     public Verdict journeyEmail(String recipient) {
-        return take(emailLimits(recipient));
+        return take(emailLimits(recipient, true));
     }
 
     /**
@@ -95,22 +95,19 @@ public final class JourneyLimits {
      * the office network after it.
      */
     public Verdict adminEmail(String recipient) {
-        List<Counted> counted = new java.util.ArrayList<>(recipientLimits(recipient));
-        counted.add(new Counted(LimitReason.REALM_BUDGET, budgetSubject()));
-        return take(counted);
+        return take(emailLimits(recipient, false));
     }
 
-    private List<Counted> emailLimits(String recipient) {
-        List<Counted> counted = new java.util.ArrayList<>(recipientLimits(recipient));
-        counted.add(new Counted(LimitReason.ADDRESS_EMAILS, addressEmails()));
+    /** Per email address (minute, hour), per network address when {@code countTheAddress}, and the realm's budget. */
+    private List<Counted> emailLimits(String recipient, boolean countTheAddress) {
+        List<Counted> counted = new java.util.ArrayList<>(List.of(
+                new Counted(LimitReason.RECIPIENT_EMAILS, perPerson("emails-per-recipient-minute", settings.emailsPerRecipientMinute(), MINUTE, normalized(recipient))),
+                new Counted(LimitReason.RECIPIENT_EMAILS, perPerson("emails-per-recipient-hour", settings.emailsPerRecipientHour(), HOUR, normalized(recipient)))));
+        if (countTheAddress) {
+            counted.add(new Counted(LimitReason.ADDRESS_EMAILS, addressEmails()));
+        }
         counted.add(new Counted(LimitReason.REALM_BUDGET, budgetSubject()));
         return counted;
-    }
-
-    private List<Counted> recipientLimits(String recipient) {
-        return List.of(
-                new Counted(LimitReason.RECIPIENT_EMAILS, perPerson("emails-per-recipient-minute", settings.emailsPerRecipientMinute(), MINUTE, normalized(recipient))),
-                new Counted(LimitReason.RECIPIENT_EMAILS, perPerson("emails-per-recipient-hour", settings.emailsPerRecipientHour(), HOUR, normalized(recipient))));
     }
 
     /**
