@@ -7,6 +7,9 @@
         <@journey.steps current=journeyStep!"mailbox"/>
         <div id="merchant-link-problem" data-problem="${linkProblem}" role="status">
             <p>${msg("merchantLink_" + linkProblem + "_text")}</p>
+            <#if retryAfterMinutes??>
+                <p id="merchant-link-wait">${msg("merchantLinkWait", retryAfterMinutes)}</p>
+            </#if>
         </div>
         <#if resendUrl?? && resendKey??>
             <form id="merchant-new-link-form" action="${resendUrl}" method="post">

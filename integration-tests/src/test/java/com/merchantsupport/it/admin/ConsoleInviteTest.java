@@ -2,6 +2,7 @@ package com.merchantsupport.it.admin;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -218,11 +219,7 @@ class ConsoleInviteTest {
         MimeMessage keycloaks = Mails.await(mail, email, 2).get(1);
         String keycloakLink = Mails.actionTokenLink(keycloaks);
 
-        FormBrowser other = new FormBrowser().open(keycloakLink);
-        if (other.page().selectFirst("a[href*='login-actions/action-token']") != null) {
-            // Keycloak's "Perform the following action(s)" page, in a browser without its session.
-            other.open(other.link("a[href*='login-actions/action-token']"));
-        }
+        FormBrowser other = openKeycloaksLink(new FormBrowser(), keycloakLink);
         assertEquals(200, other.status(), other.text());
         assertNull(other.page().selectFirst(Journey.CREATE_PASSWORD_FORM), "Keycloak's link creates no password:\n" + other.text());
         assertTrue(other.text().contains(Texts.en("merchantLink_resent_text")), other.text());
@@ -239,6 +236,49 @@ class ConsoleInviteTest {
         Journey.signInAgainFromHome(phone, "send-email-own-state");
         assertEquals(1, Accounts.credentials(realm, id).size());
         assertEquals(410, new FormBrowser().open(packs).status(), "spent");
+    }
+
+    /**
+     * A click on Keycloak's "Send email" link is the merchant's own request, limited like a resend: with the network
+     * address's journey emails spent, it is refused (429, how long to wait) and nothing is sent; a click from another
+     * network address sends the pack's link. (An admin's invites are not counted per address: above.) Keycloak spends
+     * its link at the first click (the pack's action is a one-time action), so each click has a link of its own.
+     */
+    @Test
+    void aClickOnKeycloaksLinkCountsAgainstTheMerchantsNetworkAddress() throws Exception {
+        String email = Accounts.newEmail("send-email-limited");
+        try (var ignored = MailboxStepConfig.change(realm, Map.of("addressEmailsPerHour", "1"))) {
+            Journey.register(FormBrowser.from("127.0.0.55"), "Limited Merchant", email);
+            Mails.newest(mail, email);
+            String id = Accounts.one(realm, email).getId();
+            made.add(id);
+
+            realm.admin().users().get(id).executeActionsEmail(List.of(ACTION));
+            realm.admin().users().get(id).executeActionsEmail(List.of(ACTION));
+            List<MimeMessage> keycloaks = Mails.await(mail, email, 3).subList(1, 3);
+
+            FormBrowser office = openKeycloaksLink(FormBrowser.from("127.0.0.55"), Mails.actionTokenLink(keycloaks.get(0)));
+            assertEquals(429, office.status(), office.text());
+            assertNotNull(office.reply().header("Retry-After"));
+            assertTrue(office.text().contains(Texts.en("merchantLink_resend-limited_title")), office.text());
+            assertNotNull(office.page().selectFirst("#merchant-link-wait"), office.text());
+            Thread.sleep(1000);
+            assertEquals(3, Mails.to(mail.getReceivedMessages(), email).size(), "the refused click sent nothing");
+
+            FormBrowser home = openKeycloaksLink(FormBrowser.from("127.0.0.56"), Mails.actionTokenLink(keycloaks.get(1)));
+            assertEquals(200, home.status(), home.text());
+            assertTrue(home.text().contains(Texts.en("merchantLink_resent_text")), home.text());
+            Mails.welcomeLink(Mails.await(mail, email, 4).get(3));
+        }
+    }
+
+    /** Keycloak's link, through its "Perform the following action(s)" page when the browser has no session. */
+    private static FormBrowser openKeycloaksLink(FormBrowser browser, String link) {
+        browser.open(link);
+        if (browser.page().selectFirst("a[href*='login-actions/action-token']") != null) {
+            browser.open(browser.link("a[href*='login-actions/action-token']"));
+        }
+        return browser;
     }
 
     private String create(String email, String name, String password) {

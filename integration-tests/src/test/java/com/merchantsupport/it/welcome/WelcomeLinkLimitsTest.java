@@ -1,6 +1,7 @@
 package com.merchantsupport.it.welcome;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -72,6 +73,38 @@ class WelcomeLinkLimitsTest {
             FormBrowser phone = new FormBrowser().open(newLink);
             Journey.createPassword(phone);
             assertTrue(Journey.idTokenClaims(Journey.tokens(Journey.signInAgainFromHome(phone, "late-own-state"))).get("email_verified").asBoolean());
+        }
+    }
+
+    /**
+     * "Send me a new link" refused by the network address's limit: the page says how long to wait (the minutes of its
+     * Retry-After), not which limit refused, and not a frequency the realm's settings may not have. The same link from
+     * another network address gets its new email.
+     */
+    @Test
+    void aNewLinkRefusedByALimitSaysHowLongToWaitAndAnotherNetworkIsNotHeldBack() {
+        try (var ignored = MailboxStepConfig.change(realm, Map.of("resendPerMinute", "10", "resendPerHour", "100", "addressEmailsPerHour", "2"))) {
+            String email = Accounts.newEmail("held-back");
+            FormBrowser office = Journey.register(FormBrowser.from("127.0.0.53"), "Held Back", email);
+            office.submit(Journey.MAILBOX_FORM, Map.of("action", "resend"));
+            assertTrue(office.text().contains(Texts.en("merchantMailboxResent")), office.text());
+            String replaced = Mails.welcomeLink(Mails.await(mail, email, 2).get(0));
+
+            FormBrowser limited = FormBrowser.from("127.0.0.53").open(replaced);
+            assertTrue(limited.text().contains(Texts.en("merchantLink_replaced_title")), limited.text());
+            limited.submit("#merchant-new-link-form", Map.of());
+            assertEquals(429, limited.status(), limited.text());
+            long minutes = Math.max(1, (Long.parseLong(limited.reply().header("Retry-After")) + 30) / 60);
+            assertTrue(limited.text().contains(Texts.en("merchantLink_resend-limited_title")), limited.text());
+            assertEquals(Texts.en("merchantLinkWait", minutes), limited.page().selectFirst("#merchant-link-wait").text());
+            assertFalse(limited.text().contains(Texts.en("merchantLink_resent_text")), limited.text());
+
+            FormBrowser home = FormBrowser.from("127.0.0.54").open(replaced);
+            home.submit("#merchant-new-link-form", Map.of());
+            assertEquals(200, home.status(), home.text());
+            assertTrue(home.text().contains(Texts.en("merchantLink_resent_text")), home.text());
+            Mails.await(mail, email, 3);
+            assertEquals(3, mailsTo(email).size(), "the refused request sent nothing, the other one email");
         }
     }
 

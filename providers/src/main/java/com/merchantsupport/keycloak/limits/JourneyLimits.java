@@ -56,8 +56,13 @@ public final class JourneyLimits {
 
         /** Minutes to wait, to the nearest, at least one: what the page tells the merchant (the header is exact). */
         public long retryAfterMinutes() {
-            return Math.max(1, (retryAfterSeconds + 30) / 60);
+            return minutesToWait(retryAfterSeconds);
         }
+    }
+
+    /** A wait in seconds as the pages say it: minutes, to the nearest, at least one. */
+    public static long minutesToWait(long retryAfterSeconds) {
+        return Math.max(1, (retryAfterSeconds + 30) / 60);
     }
 
     /**

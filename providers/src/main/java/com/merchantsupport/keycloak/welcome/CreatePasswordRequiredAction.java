@@ -331,8 +331,7 @@ public class CreatePasswordRequiredAction implements RequiredActionProvider {
         AdminLinks links = AdminLinks.of(session);
         AdminLinks.Outcome outcome = links.insteadOfKeycloaksLink(context.getUser());
         if (outcome.result() == AdminLinks.Result.LIMITED) {
-            return Response.fromResponse(LinkPages.render(session, links.clientId(), LinkPages.Problem.RESEND_LIMITED, null))
-                    .header(jakarta.ws.rs.core.HttpHeaders.RETRY_AFTER, outcome.retryAfterSeconds()).build();
+            return LinkPages.limited(session, links.clientId(), null, outcome.retryAfterSeconds());
         }
         if (outcome.result() == AdminLinks.Result.NOT_WAITING) {
             return LinkPages.render(session, links.clientId(), LinkPages.Problem.UNAVAILABLE, null);

@@ -3,6 +3,8 @@ package com.merchantsupport.keycloak.welcome;
 import java.util.Locale;
 
 import com.merchantsupport.keycloak.journey.MerchantAccount;
+import com.merchantsupport.keycloak.limits.JourneyLimits;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 import org.keycloak.forms.login.LoginFormsProvider;
 import org.keycloak.models.ClientModel;
@@ -71,9 +73,25 @@ final class LinkPages {
         return render(session, clientId, problem, check.state().offersNewLink() ? check.key() : null);
     }
 
-    static Response render(KeycloakSession session, String clientId, Problem problem, String resendKey) {
-        RealmModel realm = session.getContext().getRealm();
+    /**
+     * "Send me a new link" refused by a send limit: HTTP 429 with {@code Retry-After}, and the page says how long to
+     * wait, never which limit refused nor a frequency the realm may not have (its settings decide).
+     */
+    static Response limited(KeycloakSession session, String clientId, String resendKey, long retryAfterSeconds) {
+        long seconds = Math.max(1, retryAfterSeconds);
         LoginFormsProvider form = session.getProvider(LoginFormsProvider.class)
+                .setAttribute("retryAfterMinutes", JourneyLimits.minutesToWait(seconds));
+        return Response.fromResponse(render(session, form, clientId, Problem.RESEND_LIMITED, resendKey))
+                .header(HttpHeaders.RETRY_AFTER, seconds).build();
+    }
+
+    static Response render(KeycloakSession session, String clientId, Problem problem, String resendKey) {
+        return render(session, session.getProvider(LoginFormsProvider.class), clientId, problem, resendKey);
+    }
+
+    private static Response render(KeycloakSession session, LoginFormsProvider form, String clientId, Problem problem, String resendKey) {
+        RealmModel realm = session.getContext().getRealm();
+        form
                 .setAttribute("linkProblem", problem.name().toLowerCase(Locale.ROOT).replace('_', '-'))
                 .setAttribute("signInUrl", signInUrl(session, realm, clientId))
                 .setAttribute("journeyStep", problem == Problem.USED || problem == Problem.USED_PASSKEY || problem == Problem.COMPLETE ? "welcome" : "mailbox");

@@ -93,8 +93,7 @@ public class WelcomeLinkResource implements RealmResourceProvider {
         JourneyLimits.Verdict permit = JourneyLimits.of(session).journeyEmail(check.user().getEmail());
         if (!permit.allowed()) {
             event("welcome-email-resent").user(check.user()).detail(Details.REASON, permit.refusedBy().id()).error(MerchantErrors.TOO_MANY_EMAILS);
-            return Response.fromResponse(notStored(LinkPages.render(session, clientId, LinkPages.Problem.RESEND_LIMITED, key)))
-                    .header(jakarta.ws.rs.core.HttpHeaders.RETRY_AFTER, Math.max(1, permit.retryAfterSeconds())).build();
+            return notStored(LinkPages.limited(session, clientId, key, permit.retryAfterSeconds()));
         }
         // Queued in this transaction, sent once it commits (the outbox retries a failed try: nothing is given back).
         links.sendInstead(check, "welcome-email-resent");
