@@ -195,6 +195,22 @@ public class PackVersusStockSimulation extends Simulation {
             readHeap("heap", "after", HEAP);
         });
 
+        // Steady state: the same number again, from the after reading's server, whose bounded caches (Keycloak's
+        // userRevisions above all: 20,000 entries, no lifespan) are at their bounds, as on any server that has run a
+        // while; its emails sent at once. What the pack's registrations keep, without the caches' first filling.
+        population("outbox", "heap", "pack registrations, steady state", 1, USERS, HEAP_REGISTRATIONS / USERS, key -> registration(key, HEAP, Form.PACK, Mail.FORGET));
+        settle("outbox", "before the steady-state heap reading");
+        step("outbox", "heap-steady", () -> {
+            sleep(TimeUnit.SECONDS.toNanos(EXPIRY_WAIT_SECONDS));
+            Server.purgeMail();
+            Recorder.fact("heap.steady.registrations", HEAP_REGISTRATIONS / USERS * USERS);
+            Recorder.fact("heap.steady.bytes", Server.heapAfterGc());
+            Server.histogram(OUT.resolve("heap-steady.txt"));
+            Server.cacheEntries().forEach((cache, n) -> Recorder.fact("heap.steady.entries." + cache, n));
+            // Stock (b)'s readings below start, as before this reading, from emptied user caches.
+            Server.clearUserCache(HEAP);
+        });
+
         // The same registrations in Keycloak's own "Verify email" sign-up, in its copy with the same lifespans: what
         // any Keycloak realm keeps after them, to tell Keycloak's bounded caches from what the pack leaves.
         warmup(List.of("outbox"), "stock (b) heap realm registration", QUICK ? 1 : 10, key -> registration(key, STOCK_B_HEAP, Form.STOCK_B, Mail.FORGET));
