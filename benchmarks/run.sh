@@ -6,7 +6,8 @@
 # onboardings and sign-ins also profiled with JFR), stops the server, runs the JMH captcha benchmarks, and writes
 # benchmarks/target/summary.md and the chart.
 #
-# Usage: benchmarks/run.sh            the full run (about 12 minutes on 2 cores)
+# Usage: benchmarks/run.sh            the full run (12 minutes on 2 Intel cores before the heap phase grew; that phase
+#            alone, BENCH_ONLY=outbox, about 19 minutes on 2 AMD EPYC cores)
 #        BENCH_SCALE=quick benchmarks/run.sh   a short smoke run of every scenario (figures meaningless, under 3 minutes)
 #        BENCH_ONLY=sign-in,profile benchmarks/run.sh   only these groups of scenarios (registration, onboarding,
 #            sign-in, profile, stall, outbox, already-used), no JMH: for investigating, not for RESULTS.md
