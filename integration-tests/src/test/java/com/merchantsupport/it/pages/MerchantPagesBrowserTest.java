@@ -264,6 +264,11 @@ class MerchantPagesBrowserTest {
         browser.open(replacedLink).waitFor("#merchant-link-problem[data-problem=replaced]");
         assertTrue(browser.driver.findElements(org.openqa.selenium.By.id("merchant-new-link")).size() == 1, "a new link is offered");
         page("link-replaced", "merchantLink_replaced_title", "mailbox");
+        // "Send me a new link" at once: two emails this minute, one allowed by default; the page says how long to wait
+        browser.find("#merchant-new-link").click();
+        browser.waitFor("#merchant-link-problem[data-problem=resend-limited]");
+        assertEquals(1, browser.driver.findElements(org.openqa.selenium.By.id("merchant-link-wait")).size(), "how long to wait");
+        page("link-resend-limited", "merchantLink_resend-limited_title", "mailbox");
         // The newest link, opened 25 hours on (the default lifespan is 24)
         timeOffSet.set(25 * 3600);
         browser.open(lateLink).waitFor("#merchant-link-problem[data-problem=expired]");

@@ -91,8 +91,7 @@ final class LinkPages {
 
     private static Response render(KeycloakSession session, LoginFormsProvider form, String clientId, Problem problem, String resendKey) {
         RealmModel realm = session.getContext().getRealm();
-        form
-                .setAttribute("linkProblem", problem.name().toLowerCase(Locale.ROOT).replace('_', '-'))
+        form.setAttribute("linkProblem", problem.name().toLowerCase(Locale.ROOT).replace('_', '-'))
                 .setAttribute("signInUrl", signInUrl(session, realm, clientId))
                 .setAttribute("journeyStep", problem == Problem.USED || problem == Problem.USED_PASSKEY || problem == Problem.COMPLETE ? "welcome" : "mailbox");
         if (resendKey != null) {
