@@ -11,6 +11,8 @@
 #        BENCH_SCALE=quick benchmarks/run.sh   a short smoke run of every scenario (figures meaningless, under 3 minutes)
 #        BENCH_ONLY=sign-in,profile benchmarks/run.sh   only these groups of scenarios (registration, onboarding,
 #            sign-in, profile, stall, outbox, already-used), no JMH: for investigating, not for RESULTS.md
+#        BENCH_USERS=2 benchmarks/run.sh   the concurrent phases with 2 users instead of the targets' 8 (for
+#            investigating; the summary names the count and its verdicts are not the targets')
 # Every run starts Keycloak on fixed ports: on a machine shared with other Keycloak runs, serialise them, e.g.
 # `flock /tmp/kc-it.lock benchmarks/run.sh`.
 # Fails only when a request fails or the server does not start; a missed target is a figure, not a failure.
@@ -116,7 +118,7 @@ gatling_rc=0
 mvn -B -q -pl benchmarks gatling:test -Dbench.scale="$SCALE" -Dbench.only="$ONLY" -Dbench.kcPid="$KC_JAVA_PID" \
   -Dbench.baseUrl="http://localhost:$KC_PORT" -Dbench.managementUrl="http://localhost:$MGMT_PORT" -Dbench.smtpPort="$SMTP_PORT" \
   -Dbench.adminUser="$ADMIN_USER" -Dbench.adminPassword="$ADMIN_PASSWORD" \
-  -Dbench.heapRegistrations="${BENCH_HEAP_REGISTRATIONS:-}" -Dbench.clientSecret="$CLIENT_SECRET" -Dbench.redirectUri="$REDIRECT_URI" -Dbench.out="$OUT/load" \
+  -Dbench.heapRegistrations="${BENCH_HEAP_REGISTRATIONS:-}" -Dbench.users="${BENCH_USERS:-8}" -Dbench.clientSecret="$CLIENT_SECRET" -Dbench.redirectUri="$REDIRECT_URI" -Dbench.out="$OUT/load" \
   > "$OUT/load/gatling.log" 2>&1 || gatling_rc=$?
 grep -E '^\[bench\]|KO|failed|Exception' "$OUT/load/gatling.log" | grep -v '^\s*$' | head -40 || true
 stop_server

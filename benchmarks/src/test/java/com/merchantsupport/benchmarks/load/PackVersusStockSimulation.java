@@ -63,7 +63,8 @@ public class PackVersusStockSimulation extends Simulation {
     static final String PKCE_VERIFIER = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
 
     static final boolean QUICK = "quick".equals(System.getProperty("bench.scale", "full"));
-    static final int USERS = 8;
+    /** The concurrent users of every "8 users" phase: the targets' 8 unless BENCH_USERS says otherwise (for investigating). */
+    static final int USERS = Integer.getInteger("bench.users", 8);
     static final int SIGN_IN_ACCOUNTS = USERS;
     static final int SMALL_ACCOUNTS = 1_000;
     static final int LARGE_ACCOUNTS = QUICK ? 2_000 : 100_000;
@@ -248,6 +249,7 @@ public class PackVersusStockSimulation extends Simulation {
         Server.createSignInUsers(STOCK_A, false, SIGN_IN_ACCOUNTS);
         Recorder.fact("scale", QUICK ? "quick" : "full");
         Recorder.fact("only", String.join(",", ONLY));
+        Recorder.fact("users", USERS);
         Recorder.fact("startedAt", java.time.Instant.now().toString());
     }
 
