@@ -6,13 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.merchantsupport.it.support.Accounts;
 import com.merchantsupport.it.support.FormBrowser;
 import com.merchantsupport.it.support.Journey;
@@ -45,7 +42,6 @@ import org.keycloak.testframework.realm.ManagedRealm;
 @KeycloakIntegrationTest(config = MerchantSupportServer.class)
 class ConsoleInviteTest {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final String ACTION = "merchant-create-password";
 
     @InjectRealm(attachTo = MerchantRealm.NAME)
@@ -167,7 +163,7 @@ class ConsoleInviteTest {
         List<MimeMessage> mails = Mails.await(mail, email, 2);
         String second = Mails.welcomeLink(mails.get(1));
         assertNotEquals(first, second);
-        assertEquals(generation(first) + 1, generation(second), "a link of a new generation");
+        assertEquals(Mails.generation(first) + 1, Mails.generation(second), "a link of a new generation");
         FormBrowser old = new FormBrowser().open(first);
         assertEquals(410, old.status());
         assertTrue(old.text().contains(Texts.en("merchantLink_replaced_title")), old.text());
@@ -225,7 +221,7 @@ class ConsoleInviteTest {
         assertTrue(other.text().contains(Texts.en("merchantLink_resent_text")), other.text());
 
         String packs = Mails.welcomeLink(Mails.await(mail, email, 3).get(2));
-        assertEquals(generation(first) + 1, generation(packs));
+        assertEquals(Mails.generation(first) + 1, Mails.generation(packs));
         assertEquals(410, new FormBrowser().open(first).status(), "the older pack link is replaced");
         FormBrowser again = new FormBrowser().open(keycloakLink);
         assertNull(again.page().selectFirst(Journey.CREATE_PASSWORD_FORM), "Keycloak's link, again:\n" + again.text());
@@ -322,15 +318,5 @@ class ConsoleInviteTest {
             }
         }
         return events;
-    }
-
-    /** The generation a welcome link carries (its {@code gen} claim). */
-    static int generation(String link) {
-        String key = Pages.keyOf(link);
-        try {
-            return JSON.readTree(new String(Base64.getUrlDecoder().decode(key.split("\\.")[1]), StandardCharsets.UTF_8)).get("gen").asInt();
-        } catch (java.io.IOException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -260,7 +260,7 @@ class MerchantPagesBrowserTest {
         try (var ignored = MailboxStepConfig.change(realm, Map.of("resendPerMinute", "10"))) {
             Journey.register(new FormBrowser().language(language), "Late Merchant", late);
         }
-        String lateLink = Mails.welcomeLink(Mails.await(mail, late, 2).get(1));
+        String lateLink = Mails.welcomeLinks(mail, late, 2).get(1);
         browser.open(replacedLink).waitFor("#merchant-link-problem[data-problem=replaced]");
         assertTrue(browser.driver.findElements(org.openqa.selenium.By.id("merchant-new-link")).size() == 1, "a new link is offered");
         page("link-replaced", "merchantLink_replaced_title", "mailbox");

@@ -1,12 +1,16 @@
 package com.merchantsupport.it.support;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.mail.BodyPart;
 import jakarta.mail.Message;
 import jakarta.mail.Multipart;
@@ -55,6 +59,29 @@ public final class Mails {
     public static MimeMessage newest(MailServer mail, String address) {
         List<MimeMessage> found = await(mail, address, 1);
         return found.get(found.size() - 1);
+    }
+
+    /**
+     * The welcome links of the address's first {@code count} emails, by generation, oldest first. Two emails queued a
+     * moment apart are sent by different outbox workers and may arrive in either order; their generations do not.
+     */
+    public static List<String> welcomeLinks(MailServer mail, String address, int count) {
+        return await(mail, address, count).stream()
+                .filter(m -> WELCOME_LINK.matcher(text(m)).find())
+                .map(Mails::welcomeLink)
+                .sorted(Comparator.comparingInt(Mails::generation))
+                .toList();
+    }
+
+    /** The generation a welcome link carries (its {@code gen} claim): each new link of an account is one more. */
+    public static int generation(String link) {
+        String key = Pages.keyOf(link);
+        try {
+            return new ObjectMapper().readTree(new String(Base64.getUrlDecoder().decode(key.split("\\.")[1]), StandardCharsets.UTF_8))
+                    .get("gen").asInt();
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** The welcome link of the newest message to the address, waiting for one. */

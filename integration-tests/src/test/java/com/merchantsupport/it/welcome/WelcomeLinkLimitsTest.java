@@ -88,7 +88,7 @@ class WelcomeLinkLimitsTest {
             FormBrowser office = Journey.register(FormBrowser.from("127.0.0.53"), "Held Back", email);
             office.submit(Journey.MAILBOX_FORM, Map.of("action", "resend"));
             assertTrue(office.text().contains(Texts.en("merchantMailboxResent")), office.text());
-            String replaced = Mails.welcomeLink(Mails.await(mail, email, 2).get(0));
+            String replaced = Mails.welcomeLinks(mail, email, 2).get(0);
 
             FormBrowser limited = FormBrowser.from("127.0.0.53").open(replaced);
             assertTrue(limited.text().contains(Texts.en("merchantLink_replaced_title")), limited.text());

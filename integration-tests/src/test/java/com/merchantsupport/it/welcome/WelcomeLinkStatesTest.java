@@ -136,7 +136,7 @@ class WelcomeLinkStatesTest {
         String first = register(laptop, "Resent Merchant", email);
         laptop.submit(Journey.MAILBOX_FORM, Map.of("action", "resend"));
         assertTrue(laptop.text().contains(Texts.en("merchantMailboxResent")), laptop.text());
-        String second = Mails.welcomeLink(Mails.await(mail, email, 2).get(1));
+        String second = Mails.welcomeLinks(mail, email, 2).get(1);
 
         FormBrowser old = new FormBrowser().open(first);
         assertPage(old, 410, REPLACED);
@@ -162,7 +162,7 @@ class WelcomeLinkStatesTest {
         // "Send me a new link" from the replaced page: a third link, which replaces the second.
         old.submit("#merchant-new-link-form", Map.of());
         assertTrue(old.text().contains(Texts.en("merchantLink_resent_text")), old.text());
-        String third = Mails.welcomeLink(Mails.await(mail, email, 3).get(2));
+        String third = Mails.welcomeLinks(mail, email, 3).get(2);
         assertPage(new FormBrowser().open(second), 410, REPLACED);
         FormBrowser phone = new FormBrowser().open(third);
         Journey.createPassword(phone);

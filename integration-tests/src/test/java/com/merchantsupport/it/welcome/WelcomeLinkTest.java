@@ -146,7 +146,7 @@ class WelcomeLinkTest {
         try (var ignored = MailboxStepConfig.change(realm, Map.of("resendPerMinute", "10"))) {
             Journey.register(browser, "Evented", email);
             browser.submit(Journey.MAILBOX_FORM, Map.of("action", "resend"));
-            link = Mails.welcomeLink(Mails.await(mail, email, 2).get(1)); // the welcome email and its resend
+            link = Mails.welcomeLinks(mail, email, 2).get(1); // the resend's, whichever arrived first
         }
         browser.open(link);
         Journey.createPassword(browser);
