@@ -25,6 +25,8 @@ public final class Mails {
     /** Keycloak's own action-token links: "Forgot my password", "update your account". */
     private static final Pattern ACTION_TOKEN_LINK = Pattern.compile("https?://[^\\s\"<>]+/login-actions/action-token\\?key=[A-Za-z0-9._\\-]+[^\\s\"<>]*");
 
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     private Mails() {
     }
 
@@ -77,7 +79,7 @@ public final class Mails {
     public static int generation(String link) {
         String key = Pages.keyOf(link);
         try {
-            return new ObjectMapper().readTree(new String(Base64.getUrlDecoder().decode(key.split("\\.")[1]), StandardCharsets.UTF_8))
+            return JSON.readTree(new String(Base64.getUrlDecoder().decode(key.split("\\.")[1]), StandardCharsets.UTF_8))
                     .get("gen").asInt();
         } catch (java.io.IOException e) {
             throw new IllegalStateException(e);

@@ -23,6 +23,11 @@ public final class TryLaterPage {
                 .setAttribute("retryAfterMinutes", verdict.retryAfterMinutes())
                 .setStatus(Response.Status.TOO_MANY_REQUESTS)
                 .createForm(TEMPLATE);
-        return Response.fromResponse(page).header(HttpHeaders.RETRY_AFTER, Math.max(1, verdict.retryAfterSeconds())).build();
+        return withRetryAfter(page, verdict.retryAfterSeconds());
+    }
+
+    /** Any page a limit refused (this one, the mailbox page, a link's page): its {@code Retry-After}, at least a second. */
+    public static Response withRetryAfter(Response page, long retryAfterSeconds) {
+        return Response.fromResponse(page).header(HttpHeaders.RETRY_AFTER, Math.max(1, retryAfterSeconds)).build();
     }
 }

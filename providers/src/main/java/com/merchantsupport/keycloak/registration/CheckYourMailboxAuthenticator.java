@@ -241,7 +241,7 @@ public class CheckYourMailboxAuthenticator implements Authenticator {
         // Refused by a limit: still the mailbox page (the email sent before is on its way), with how long to wait.
         Response page = form.setAttribute("retryAfterMinutes", shown.limit().retryAfterMinutes())
                 .setStatus(Response.Status.TOO_MANY_REQUESTS).createForm(MAILBOX_TEMPLATE);
-        return Response.fromResponse(page).header(jakarta.ws.rs.core.HttpHeaders.RETRY_AFTER, Math.max(1, shown.limit().retryAfterSeconds())).build();
+        return TryLaterPage.withRetryAfter(page, shown.limit().retryAfterSeconds());
     }
 
     private static FlowSettings settings(AuthenticationFlowContext context) {

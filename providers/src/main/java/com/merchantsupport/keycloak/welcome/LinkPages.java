@@ -4,7 +4,7 @@ import java.util.Locale;
 
 import com.merchantsupport.keycloak.journey.MerchantAccount;
 import com.merchantsupport.keycloak.limits.JourneyLimits;
-import jakarta.ws.rs.core.HttpHeaders;
+import com.merchantsupport.keycloak.limits.TryLaterPage;
 import jakarta.ws.rs.core.Response;
 import org.keycloak.forms.login.LoginFormsProvider;
 import org.keycloak.models.ClientModel;
@@ -78,11 +78,9 @@ final class LinkPages {
      * wait, never which limit refused nor a frequency the realm may not have (its settings decide).
      */
     static Response limited(KeycloakSession session, String clientId, String resendKey, long retryAfterSeconds) {
-        long seconds = Math.max(1, retryAfterSeconds);
         LoginFormsProvider form = session.getProvider(LoginFormsProvider.class)
-                .setAttribute("retryAfterMinutes", JourneyLimits.minutesToWait(seconds));
-        return Response.fromResponse(render(session, form, clientId, Problem.RESEND_LIMITED, resendKey))
-                .header(HttpHeaders.RETRY_AFTER, seconds).build();
+                .setAttribute("retryAfterMinutes", JourneyLimits.minutesToWait(retryAfterSeconds));
+        return TryLaterPage.withRetryAfter(render(session, form, clientId, Problem.RESEND_LIMITED, resendKey), retryAfterSeconds);
     }
 
     static Response render(KeycloakSession session, String clientId, Problem problem, String resendKey) {
