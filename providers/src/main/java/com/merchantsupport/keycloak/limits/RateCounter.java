@@ -74,7 +74,7 @@ public final class RateCounter {
             KeycloakModelUtils.runJobInTransaction(factory, session -> {
                 EntityManager em = em(session);
                 for (int i = 0; i < subjects.size(); i++) {
-                    em.createQuery("update RateCountRecord r set r.hits = r.hits - 1 where r.id = :id and r.hits > 0")
+                    sql(em, "update " + TABLE + " set HITS = HITS - 1 where ID = :id and HITS > 0")
                             .setParameter("id", subjects.get(i).key() + "@" + buckets.get(i)).executeUpdate();
                 }
             });
@@ -165,12 +165,13 @@ public final class RateCounter {
             Map<String, Map<Long, Long>> byKey = new HashMap<>();
             List<String> keys = subjects.stream().map(Subject::key).distinct().toList();
             if (!keys.isEmpty()) {
-                em.createQuery("select r.counterKey, r.bucket, r.hits from RateCountRecord r"
-                                + " where r.counterKey in :keys and r.expiresAt > :now", Object[].class)
+                @SuppressWarnings("unchecked")
+                List<Object[]> rows = sql(em, "select COUNTER_KEY, BUCKET, HITS from " + TABLE
+                                + " where COUNTER_KEY in (:keys) and EXPIRES_AT > :now")
                         .setParameter("keys", keys).setParameter("now", now)
-                        .getResultList()
-                        .forEach(row -> byKey.computeIfAbsent((String) row[0], k -> new HashMap<>())
-                                .put(((Number) row[1]).longValue(), ((Number) row[2]).longValue()));
+                        .getResultList();
+                rows.forEach(row -> byKey.computeIfAbsent((String) row[0], k -> new HashMap<>())
+                        .put(((Number) row[1]).longValue(), ((Number) row[2]).longValue()));
             }
             return new Counts(byKey);
         }
@@ -219,7 +220,7 @@ public final class RateCounter {
             }
         }
         // Each statement sees what was committed before it (read committed): the row is there, full or not.
-        int raised = em.createQuery("update RateCountRecord r set r.hits = r.hits + 1 where r.id = :id and r.hits < :room")
+        int raised = sql(em, "update " + TABLE + " set HITS = HITS + 1 where ID = :id and HITS < :room")
                 .setParameter("id", id).setParameter("room", (int) Math.min(Integer.MAX_VALUE, room)).executeUpdate();
         return raised == 1;
     }
@@ -256,6 +257,21 @@ public final class RateCounter {
     public static void forgetRealm(KeycloakSession session, String realmId) {
         em(session).createQuery("delete from RateCountRecord r where r.realmId = :realm")
                 .setParameter("realm", realmId).executeUpdate();
+    }
+
+    /** The table as a native statement names it: in the schema Keycloak's own tables are in ({@code db-schema}). */
+    private static final String TABLE = "{h-schema}MERCHANT_RATE_COUNT";
+
+    /**
+     * A native statement on the counts' table, for the statements every sign-up and every registration page runs:
+     * Hibernate translates an HQL update, or a select with an IN list, anew at each execution, which cost about as
+     * much CPU as the database's own work (JFR, 8 users: 1.3 of the 2.4 ms the sign-up's counting took). The
+     * statements are plain SQL every supported database runs; the bucket's first INSERT stays HQL for its
+     * {@code on conflict do nothing}, which Hibernate writes in each database's dialect. Synchronised on this table
+     * alone, so Hibernate neither flushes nor invalidates anything else for it.
+     */
+    private static jakarta.persistence.Query sql(EntityManager em, String statement) {
+        return em.createNativeQuery(statement).setHint("org.hibernate.query.native.spaces", "MERCHANT_RATE_COUNT");
     }
 
     private static EntityManager em(KeycloakSession session) {
