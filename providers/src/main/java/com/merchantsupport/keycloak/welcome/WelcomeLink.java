@@ -5,6 +5,7 @@ import java.net.URI;
 import com.merchantsupport.keycloak.journey.MerchantAccount;
 import com.merchantsupport.keycloak.journey.MerchantErrors;
 import com.merchantsupport.keycloak.outbox.JourneyOutbox;
+import com.merchantsupport.keycloak.store.MerchantTables;
 import jakarta.persistence.EntityManager;
 import org.jboss.logging.Logger;
 import org.keycloak.common.util.Time;
@@ -209,9 +210,10 @@ public final class WelcomeLink {
      * transaction ends, and the spend is undone if it rolls back, so the link then still works.
      */
     boolean spend(Check fresh) {
-        int spent = em().createQuery("update WelcomeLinkRecord r set r.spentGeneration = :generation"
-                        + " where r.userId = :user and r.generation = :generation"
-                        + " and (r.spentGeneration is null or r.spentGeneration <> :generation)")
+        // Native: Hibernate would translate the HQL anew at every spend.
+        int spent = MerchantTables.sql(em(), "MERCHANT_WELCOME_LINK", "update {table} set SPENT_GENERATION = :generation"
+                        + " where USER_ID = :user and GENERATION = :generation"
+                        + " and (SPENT_GENERATION is null or SPENT_GENERATION <> :generation)")
                 .setParameter("generation", fresh.token().generation())
                 .setParameter("user", fresh.user().getId())
                 .executeUpdate();
