@@ -108,6 +108,15 @@ public final class PostgresServer implements AutoCloseable {
         }
     }
 
+    /** A statement without rows (DDL, say), as the {@value USER} user. */
+    public void execute(String sql) {
+        try (Connection c = DriverManager.getConnection(jdbcUrl(), USER, PASSWORD); Statement s = c.createStatement()) {
+            s.execute(sql);
+        } catch (SQLException e) {
+            throw new IllegalStateException(sql, e);
+        }
+    }
+
     public long count(String sql) {
         return Long.parseLong(query(sql).get(0));
     }
