@@ -7,7 +7,7 @@
         <@journey.steps current="mailbox"/>
         <div id="merchant-mailbox" role="status" aria-live="polite">
             <#if mailboxStatus == "limited">
-                <div class="${properties.kcAlertClass!} pf-m-warning"><p class="${properties.kcAlertTitleClass!}">${msg("merchantMailboxLimited")}</p><#if retryAfterMinutes??><p id="merchant-mailbox-wait">${msg("merchantMailboxLimitedWait", retryAfterMinutes)}</p></#if></div>
+                <div <#if mailboxDelayed!false>id="merchant-mailbox-delayed" </#if>class="${properties.kcAlertClass!} pf-m-warning"><p class="${properties.kcAlertTitleClass!}">${msg((mailboxDelayed!false)?then("merchantMailboxLimitedDelayed", "merchantMailboxLimited"))}</p><#if retryAfterMinutes??><p id="merchant-mailbox-wait" class="${properties.kcAlertDescriptionClass!}">${msg("merchantMailboxLimitedWait", retryAfterMinutes)}</p></#if></div>
             <#else>
                 <p id="merchant-mailbox-sent">${msg("merchantMailboxSent", merchantEmail!"")}</p>
                 <p id="merchant-mailbox-passkey">${msg("merchantMailboxPasskey")}</p>

@@ -12,7 +12,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -23,12 +22,12 @@ import com.merchantsupport.it.support.Journey;
 import com.merchantsupport.it.support.Mails;
 import com.merchantsupport.it.support.MerchantRealm;
 import com.merchantsupport.it.support.MerchantSupportServer;
+import com.merchantsupport.it.support.RealmSmtp;
 import com.merchantsupport.it.support.Texts;
 import org.jsoup.nodes.Element;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.keycloak.representations.idm.AdminEventRepresentation;
-import org.keycloak.representations.idm.RealmRepresentation;
 import org.keycloak.testframework.annotations.InjectRealm;
 import org.keycloak.testframework.annotations.KeycloakIntegrationTest;
 import org.keycloak.testframework.mail.MailServer;
@@ -111,6 +110,14 @@ class MailOutboxTest {
             assertTrue(reloaded.contains(Texts.en("merchantMailboxDelayed")), reloaded);
             assertTrue(browser.page().selectFirst("#merchant-resend") != null, "the resend button stays");
             assertEquals(0, Mails.count(mail, email));
+
+            // "Send the email again" at once: refused by the one-a-minute limit, and the page does not claim that an
+            // email was just sent; it says the one asked for is delayed, and how long to wait for another.
+            browser.submit(Journey.MAILBOX_FORM, Map.of("action", "resend"));
+            assertEquals(429, browser.status(), browser.text());
+            assertEquals(Texts.en("merchantMailboxLimitedDelayed"), browser.page().selectFirst("#merchant-mailbox-delayed p").text());
+            assertFalse(browser.text().contains(Texts.en("merchantMailboxLimited")), browser.text());
+            assertTrue(browser.page().selectFirst("#merchant-mailbox-wait") != null, "how long to wait");
         }
         // Mail is back: the retry task sends it, nobody clicks anything.
         String link = Mails.welcomeLink(Mails.await(mail, email, 1).get(0));
@@ -225,18 +232,7 @@ class MailOutboxTest {
         return next == null ? browser : browser.open(next.absUrl("href"));
     }
 
-    /** The realm's SMTP pointed at another port until closed. */
     private AutoCloseable smtpPort(String port) {
-        RealmRepresentation rep = realm.admin().toRepresentation();
-        Map<String, String> smtp = new HashMap<>(rep.getSmtpServer());
-        Map<String, String> changed = new HashMap<>(smtp);
-        changed.put("port", port);
-        rep.setSmtpServer(changed);
-        realm.admin().update(rep);
-        return () -> {
-            RealmRepresentation back = realm.admin().toRepresentation();
-            back.setSmtpServer(smtp);
-            realm.admin().update(back);
-        };
+        return RealmSmtp.port(realm.admin(), port);
     }
 }

@@ -21,6 +21,7 @@ import com.merchantsupport.it.support.Mails;
 import com.merchantsupport.it.support.MerchantRealm;
 import com.merchantsupport.it.support.MerchantSupportServer;
 import com.merchantsupport.it.support.Pages;
+import com.merchantsupport.it.support.RealmSmtp;
 import com.merchantsupport.it.support.Texts;
 import jakarta.mail.internet.MimeMessage;
 import org.junit.jupiter.api.AfterEach;
@@ -161,6 +162,36 @@ class MerchantPagesBrowserTest {
         browser.waitFor("#merchant-mailbox");
         assertEquals(Texts.text(language, "merchantMailboxSent", newMerchant), browser.find("#merchant-mailbox-sent").getText().trim());
         page("check-mailbox", "merchantMailboxTitle", "mailbox");
+        // "Send the email again" at once: refused by the one-a-minute limit, with how long to wait
+        browser.find("#merchant-resend").click();
+        browser.waitFor("#merchant-mailbox-wait");
+        assertEquals(Texts.text(language, "merchantMailboxLimited"), browser.find("#merchant-mailbox .pf-v5-c-alert__title").getText().trim());
+        page("check-mailbox-limited", "merchantMailboxTitle", "mailbox");
+
+        // A mail outage at sign-up: a reload says the email is delayed, and "Send the email again" refused by its
+        // limit says so too (not "we just sent you an email"), with how long to wait
+        try (var ignored = RealmSmtp.port(realm.admin(), "1")) {
+            browser.openRegistration().fillRegistration("Patient Merchant", address("mail.outage", language)).connect();
+            browser.waitFor("#merchant-mailbox");
+            String mailboxPage = browser.driver.getCurrentUrl();
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(20);
+            while (browser.driver.findElements(org.openqa.selenium.By.id("merchant-mailbox-delayed")).isEmpty()
+                    && System.nanoTime() < deadline) {
+                Thread.sleep(500);
+                // Enter in the address bar: Keycloak's "page has expired", then "continue", the mailbox page again
+                browser.open(mailboxPage).waitFor("#merchant-mailbox, #loginContinueLink");
+                if (!browser.driver.findElements(org.openqa.selenium.By.id("loginContinueLink")).isEmpty()) {
+                    browser.find("#loginContinueLink").click();
+                    browser.waitFor("#merchant-mailbox");
+                }
+            }
+            assertEquals(Texts.text(language, "merchantMailboxDelayed"), browser.find("#merchant-mailbox-delayed p").getText().trim());
+            page("check-mailbox-delayed", "merchantMailboxTitle", "mailbox");
+            browser.find("#merchant-resend").click();
+            browser.waitFor("#merchant-mailbox-wait");
+            assertEquals(Texts.text(language, "merchantMailboxLimitedDelayed"), browser.find("#merchant-mailbox-delayed p").getText().trim());
+            page("check-mailbox-delayed-limited", "merchantMailboxTitle", "mailbox");
+        }
 
         // The registration form sent again once done (the Back button, a second tab): the page has expired,
         // said with a way on; "Continue where I was" is the mailbox page again, and no second email is sent

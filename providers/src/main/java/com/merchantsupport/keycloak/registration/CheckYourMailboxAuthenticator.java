@@ -194,12 +194,17 @@ public class CheckYourMailboxAuthenticator implements Authenticator {
         if (shown.status() != MailboxStatus.SENT && shown.status() != MailboxStatus.RESENT) {
             return shown;
         }
+        return emailDelayed(context) ? Shown.of(MailboxStatus.DELAYED) : shown;
+    }
+
+    /** Whether the email this page is about, queued for its account, waits after a failed try (a mail outage). */
+    private static boolean emailDelayed(AuthenticationFlowContext context) {
         AuthenticationSessionModel authSession = context.getAuthenticationSession();
         String account = authSession.getAuthNote(RegistrationNotes.NEW_ACCOUNT);
         if (account == null) {
             account = authSession.getAuthNote(RegistrationNotes.EXISTING_ACCOUNT);
         }
-        return account != null && JourneyOutbox.of(context.getSession()).delayed(account) ? Shown.of(MailboxStatus.DELAYED) : shown;
+        return account != null && JourneyOutbox.of(context.getSession()).delayed(account);
     }
 
     /**
@@ -238,8 +243,10 @@ public class CheckYourMailboxAuthenticator implements Authenticator {
         if (shown.limit() == null) {
             return form.createForm(MAILBOX_TEMPLATE);
         }
-        // Refused by a limit: still the mailbox page (the email sent before is on its way), with how long to wait.
+        // Refused by a limit: still the mailbox page, with how long to wait, and what became of the email asked for
+        // before: on its way, or delayed by a mail outage (then "we just sent you an email" would not be true).
         Response page = form.setAttribute("retryAfterMinutes", shown.limit().retryAfterMinutes())
+                .setAttribute("mailboxDelayed", emailDelayed(context))
                 .setStatus(Response.Status.TOO_MANY_REQUESTS).createForm(MAILBOX_TEMPLATE);
         return TryLaterPage.withRetryAfter(page, shown.limit().retryAfterSeconds());
     }
