@@ -261,9 +261,8 @@ public final class RateCounter {
     }
 
     /**
-     * The select and the updates every sign-up and every registration page runs, as native SQL (Hibernate rebuilt the
-     * HQL's SQL at every execution: 1.3 of the 2.4 ms the sign-up's counting took). The bucket's first INSERT stays HQL
-     * for its {@code on conflict do nothing}, which Hibernate writes in each database's dialect.
+     * The counts' select and updates ({@link MerchantTables#sql}: why native). The bucket's first INSERT stays HQL for
+     * its {@code on conflict do nothing}, which Hibernate writes in each database's dialect.
      */
     private static jakarta.persistence.Query sql(EntityManager em, String statement) {
         return MerchantTables.sql(em, "MERCHANT_RATE_COUNT", statement);

@@ -210,7 +210,6 @@ public final class WelcomeLink {
      * transaction ends, and the spend is undone if it rolls back, so the link then still works.
      */
     boolean spend(Check fresh) {
-        // Native: Hibernate would translate the HQL anew at every spend.
         int spent = MerchantTables.sql(em(), "MERCHANT_WELCOME_LINK", "update {table} set SPENT_GENERATION = :generation"
                         + " where USER_ID = :user and GENERATION = :generation"
                         + " and (SPENT_GENERATION is null or SPENT_GENERATION <> :generation)")
