@@ -88,7 +88,8 @@ trap stop_server EXIT INT TERM
   export GOOGLE_CLIENT_ID=bench-only-google-client-id GOOGLE_CLIENT_SECRET=bench-only-google-client-secret GOOGLE_HOSTED_DOMAIN=
   export JAVA_OPTS_KC_HEAP="-Xms1g -Xmx2g"
   # Deep enough stacks for the profiled sign-ins (JFR's default 64 frames stop inside Vert.x and RESTEasy).
-  export JAVA_OPTS_APPEND="-XX:FlightRecorderOptions=stackdepth=512"
+  # BENCH_JAVA_OPTS (for investigating): more JVM options for the server, e.g. -Xlog:jit+compilation=debug:file=...
+  export JAVA_OPTS_APPEND="-XX:FlightRecorderOptions=stackdepth=512 ${BENCH_JAVA_OPTS:-}"
   # The outbox's retry task every 2 s (30 s by default): the drain phase and the gauge the run waits on see the
   # queue within 2 s. Metrics on the management port: merchant_support_outbox_*.
   # Themes and templates cached as in production (dev mode turns both off, which makes every page parse its

@@ -43,6 +43,33 @@ class Figures:
         # CPU milliseconds per operation of the server's process and of the load generator's (/proc, every thread)
         self.server_cpu = sum(r["serverCpuNanos"] for r in measured) / 1e6 / ops if ops else float("nan")
         self.client_cpu = sum(r["clientCpuNanos"] for r in measured) / 1e6 / ops if ops else float("nan")
+        # the server's CPU ms per operation by thread group; what threads that ended in the window used is the rest
+        threaded = [r for r in measured if "serverThreadCpuNanos" in r]
+        tops = sum(r["count"] for r in threaded)
+        self.threads = {}
+        for r in threaded:
+            for group, nanos in r["serverThreadCpuNanos"].items():
+                self.threads[group] = self.threads.get(group, 0) + nanos / 1e6 / tops
+            ended = r["serverCpuNanos"] - sum(r["serverThreadCpuNanos"].values())
+            self.threads["(threads that ended in the window)"] = self.threads.get("(threads that ended in the window)", 0) + ended / 1e6 / tops
+
+
+def thread_table(w, columns):
+    """The server's CPU per operation by thread group, over the measured rounds' windows, one column per variant."""
+    columns = [(name, f) for name, f in columns if f and f.threads]
+    if not columns:
+        return
+    groups = sorted({g for _, f in columns for g in f.threads}, key=lambda g: -max(f.threads.get(g, 0) for _, f in columns))
+    shown = [g for g in groups if max(f.threads.get(g, 0) for _, f in columns) >= 0.5]
+    w("Server CPU per operation by thread (ms; /proc/PID/task over the measured rounds' windows, names with digits as N; "
+      "groups under 0.5 ms left out):")
+    w("")
+    w("| Thread | " + " | ".join(name for name, _ in columns) + " |")
+    w("|---|" + "---|" * len(columns))
+    for g in shown:
+        w(f"| {g} | " + " | ".join(fmt(f.threads.get(g, 0)) for _, f in columns) + " |")
+    w("| **process** | " + " | ".join(f"**{fmt(f.server_cpu)}**" for _, f in columns) + " |")
+    w("")
 
 
 def step_parts(runs, phase, variant):
@@ -321,6 +348,8 @@ def main():
           f"sent after its window are not in it): pack {fmt(pack.server_cpu)} ms, stock (b) {fmt(sb.server_cpu)} ms, "
           f"stock (a) {fmt(sa.server_cpu)} ms.")
         w("")
+        if short == "8 users":
+            thread_table(w, [("pack", pack), ("stock (b)", sb), ("stock (a)", sa)])
         registration[short] = ratios
     for name, target in (("stock (a)", 0.25), ("stock (b)", 0.5)):
         if registration:
@@ -376,6 +405,7 @@ def main():
           f"stock (b) {fmt(sb.server_cpu)} ms ({fmt(ratio(pack.server_cpu, sb.server_cpu), 3)}x); load generator "
           f"{fmt(pack.client_cpu)} vs {fmt(sb.client_cpu)} ms.")
         w("")
+        thread_table(w, [("pack", pack), ("stock (b)", sb)])
         rounds = ", ".join(fmt(ratio(a, b), 2) for a, b in zip(pack.per_round, sb.per_round))
         V.append(("Whole onboarding throughput ≥ 1.05x stock (b), 8 users", f"{fmt(r, 3)}x (rounds {rounds})", verdict(r >= 1.05)))
 

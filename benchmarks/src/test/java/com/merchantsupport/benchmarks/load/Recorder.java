@@ -36,6 +36,9 @@ final class Recorder {
          */
         long[] cpuAtStart;
         long[] cpuAtEnd;
+        /** The server's CPU nanoseconds by thread group (Server.threadCpuNanos) at the first start and the last end. */
+        Map<String, Long> threadsAtStart;
+        Map<String, Long> threadsAtEnd;
         long lastEnd = Long.MIN_VALUE;
         int failures;
 
@@ -71,6 +74,7 @@ final class Recorder {
         synchronized (run) {
             if (run.cpuAtStart == null) {
                 run.cpuAtStart = Server.cpuNanos();
+                run.threadsAtStart = Server.threadCpuNanos();
             }
             run.firstStart = Math.min(run.firstStart, start);
         }
@@ -84,6 +88,9 @@ final class Recorder {
                 run.cpuAtEnd = Server.cpuNanos();
             }
             run.lastEnd = Math.max(run.lastEnd, end);
+            if (run.nanos.size() + run.failures >= run.expected) { // the last one: read every thread once, not per operation
+                run.threadsAtEnd = Server.threadCpuNanos();
+            }
         }
     }
 
@@ -137,6 +144,11 @@ final class Recorder {
             json.put("windowNanos", run.nanos.isEmpty() ? 0 : run.lastEnd - run.firstStart);
             json.put("serverCpuNanos", cpuDelta(run, 0));
             json.put("clientCpuNanos", cpuDelta(run, 1));
+            if (run.threadsAtStart != null && run.threadsAtEnd != null && !run.threadsAtEnd.isEmpty()) {
+                Map<String, Long> threads = new java.util.TreeMap<>();
+                run.threadsAtEnd.forEach((group, nanos) -> threads.put(group, nanos - run.threadsAtStart.getOrDefault(group, 0L)));
+                json.put("serverThreadCpuNanos", threads);
+            }
             json.put("nanos", run.nanos);
             if (!run.parts.isEmpty()) {
                 json.put("parts", run.parts);

@@ -481,6 +481,36 @@ final class Server {
         return new long[] {cpuNanos(System.getProperty("bench.kcPid", "")), cpuNanos(Long.toString(ProcessHandle.current().pid()))};
     }
 
+    /**
+     * The server's CPU nanoseconds by thread group: each live thread's utime + stime from /proc/PID/task/TID/stat, by
+     * its name (comm, 15 characters) with digits dropped ("GC Thread#", "C2 CompilerThre", "executor-thread-"), so
+     * that a window's process CPU can be told apart: request threads, GC, JIT, the outbox's workers. A thread that ends
+     * in the window takes its CPU with it: the process's total minus the groups' is what such threads used.
+     */
+    static Map<String, Long> threadCpuNanos() {
+        Map<String, Long> groups = new java.util.TreeMap<>();
+        String pid = System.getProperty("bench.kcPid", "");
+        if (pid.isBlank()) {
+            return groups;
+        }
+        try (var tasks = Files.list(Path.of("/proc", pid, "task"))) {
+            for (Path task : (Iterable<Path>) tasks::iterator) {
+                try {
+                    String stat = Files.readString(task.resolve("stat"));
+                    String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')')).replaceAll("[0-9]+", "N");
+                    String[] rest = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    long ticks = Long.parseLong(rest[11]) + Long.parseLong(rest[12]);
+                    groups.merge(name, ticks * 1_000_000_000L / CLOCK_TICKS, Long::sum);
+                } catch (IOException | RuntimeException e) {
+                    // the thread ended while being read
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return Map.of();
+        }
+        return groups;
+    }
+
     private static long cpuNanos(String pid) {
         if (pid.isBlank()) {
             return -1;
