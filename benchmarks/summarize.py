@@ -597,6 +597,13 @@ def main():
     inline, fetched = facts.get("captcha.challenges.inline", 0), facts.get("captcha.challenges.fetched", 0)
     h(f"- Pack registrations' captcha challenge: {inline:,} taken from the page (the widget's `challengejson`), "
       f"{fetched:,} fetched from `/altcha/challenge`")
+    for side, label in (("pack", "pack"), ("stockB", "stock (b)")):
+        journeys = facts.get(f"onboarding.journeys.{side}", 0)
+        if journeys:
+            late = facts.get(f"onboarding.emailNotYetThere.{side}", 0)
+            wait = facts.get(f"onboarding.emailWaitMicros.{side}", 0) / journeys / 1000
+            h(f"- Onboarding, {label}: the email not yet in the mailbox at the journey's first look in {late:,} of "
+              f"{journeys:,} journeys (warm-up included); mean wait for it {wait:.1f} ms (part of the timed journey)")
     notes = [f"{k}: {v}" for k, v in facts.items() if k.startswith("settle.")]
     if notes:
         h(f"- Notes: {'; '.join(notes)}")

@@ -70,36 +70,34 @@ final class Server {
     private static final Pattern LINK = Pattern.compile("https?://[^\\s\"<>]+/(?:merchant-welcome/open|login-actions/action-token)\\?[^\\s\"<>]+");
 
     /**
-     * The link in the mail sent to this address (welcome or verify-email), then forgets the mailbox so the
-     * mail server's memory stays bounded. Stock (b) hands its mail over before it answers; the pack's outbox sends
-     * after the commit, so this waits for it (polls every 10 ms, the wait is part of the timed onboarding).
+     * The link of the first email to the address (welcome or verify-email), then that mailbox forgotten so the mail
+     * server's memory stays bounded; null while none has arrived. It never waits: the journeys wait between two looks with Gatling's own pause ({@code awaitLink}), because a sleep here
+     * would hold one of Gatling's few event-loop threads and every virtual user on it.
      */
-    static String takeLink(String email) {
+    static String pollLink(String email) {
         try {
-            for (int attempt = 0; attempt < 500; attempt++) {
-                GreenMailUser user = mail.getUserManager().getUserByEmail(email);
-                if (user != null) {
-                    var inbox = mail.getManagers().getImapHostManager().getInbox(user);
-                    List<?> messages = inbox.getMessages();
-                    if (!messages.isEmpty()) {
-                        MimeMessage message = ((com.icegreen.greenmail.store.StoredMessage) messages.get(0)).getMimeMessage();
-                        String text = text(message.getContent());
-                        mail.getUserManager().deleteUser(user);
-                        Matcher m = LINK.matcher(text);
-                        if (!m.find()) {
-                            throw new IllegalStateException("no link in the mail to " + email);
-                        }
-                        return m.group().replace("&amp;", "&");
-                    }
-                }
-                Thread.sleep(10);
+            GreenMailUser user = mail.getUserManager().getUserByEmail(email);
+            if (user == null) {
+                return null;
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            var inbox = mail.getManagers().getImapHostManager().getInbox(user);
+            List<?> messages = inbox.getMessages();
+            if (messages.isEmpty()) {
+                return null;
+            }
+            MimeMessage message = ((com.icegreen.greenmail.store.StoredMessage) messages.get(0)).getMimeMessage();
+            String text = text(message.getContent());
+            mail.getUserManager().deleteUser(user);
+            Matcher m = LINK.matcher(text);
+            if (!m.find()) {
+                throw new IllegalStateException("no link in the mail to " + email);
+            }
+            return m.group().replace("&amp;", "&");
+        } catch (IllegalStateException e) {
+            throw e;
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
-        throw new IllegalStateException("no mail to " + email + " in 5 s");
     }
 
     private static String text(Object content) throws Exception {
