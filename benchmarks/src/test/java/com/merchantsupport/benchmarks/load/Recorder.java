@@ -36,7 +36,7 @@ final class Recorder {
          */
         long[] cpuAtStart;
         long[] cpuAtEnd;
-        /** The server's CPU nanoseconds by thread group (Server.threadCpuNanos) at the first start and the last end. */
+        /** The server's CPU nanoseconds by thread (Server.threadCpuNanos) at the first start and the last end. */
         Map<String, Long> threadsAtStart;
         Map<String, Long> threadsAtEnd;
         long lastEnd = Long.MIN_VALUE;
@@ -146,7 +146,9 @@ final class Recorder {
             json.put("clientCpuNanos", cpuDelta(run, 1));
             if (run.threadsAtStart != null && run.threadsAtEnd != null && !run.threadsAtEnd.isEmpty()) {
                 Map<String, Long> threads = new java.util.TreeMap<>();
-                run.threadsAtEnd.forEach((group, nanos) -> threads.put(group, nanos - run.threadsAtStart.getOrDefault(group, 0L)));
+                // by group, the threads alive at the end only (from 0 if born in the window)
+                run.threadsAtEnd.forEach((thread, nanos) -> threads.merge(thread.substring(thread.indexOf(' ') + 1),
+                        nanos - run.threadsAtStart.getOrDefault(thread, 0L), Long::sum));
                 json.put("serverThreadCpuNanos", threads);
             }
             json.put("nanos", run.nanos);

@@ -480,16 +480,18 @@ final class Server {
     }
 
     /**
-     * The server's CPU nanoseconds by thread group: each live thread's utime + stime from /proc/PID/task/TID/stat, by
-     * its name (comm, 15 characters) with digits dropped ("GC Thread#", "C2 CompilerThre", "executor-thread-"), so
-     * that a window's process CPU can be told apart: request threads, GC, JIT, the outbox's workers. A thread that ends
-     * in the window takes its CPU with it: the process's total minus the groups' is what such threads used.
+     * The server's CPU nanoseconds by live thread: utime + stime from /proc/PID/task/TID/stat, keyed "TID group", the
+     * group being its name (comm, 15 characters) with digits as N ("GC Thread#N", "CN CompilerThre",
+     * "executor-thread-N"), so that a window's process CPU can be told apart: request threads, GC, JIT, the outbox's
+     * workers. Keyed by thread, not group: a thread that ends in the window must not take its CPU before the window
+     * out of its group (Quarkus retires idle executor threads); what it used in the window is the process's total
+     * minus the groups' ({@link Recorder#write}).
      */
     static Map<String, Long> threadCpuNanos() {
-        Map<String, Long> groups = new java.util.TreeMap<>();
+        Map<String, Long> threads = new java.util.TreeMap<>();
         String pid = System.getProperty("bench.kcPid", "");
         if (pid.isBlank()) {
-            return groups;
+            return threads;
         }
         try (var tasks = Files.list(Path.of("/proc", pid, "task"))) {
             for (Path task : (Iterable<Path>) tasks::iterator) {
@@ -498,7 +500,7 @@ final class Server {
                     String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')')).replaceAll("[0-9]+", "N");
                     String[] rest = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
                     long ticks = Long.parseLong(rest[11]) + Long.parseLong(rest[12]);
-                    groups.merge(name, ticks * 1_000_000_000L / CLOCK_TICKS, Long::sum);
+                    threads.put(task.getFileName() + " " + name, ticks * 1_000_000_000L / CLOCK_TICKS);
                 } catch (IOException | RuntimeException e) {
                     // the thread ended while being read
                 }
@@ -506,7 +508,7 @@ final class Server {
         } catch (IOException | RuntimeException e) {
             return Map.of();
         }
-        return groups;
+        return threads;
     }
 
     private static long cpuNanos(String pid) {
