@@ -71,8 +71,9 @@ final class Server {
 
     /**
      * The link of the first email to the address (welcome or verify-email), then that mailbox forgotten so the mail
-     * server's memory stays bounded; null while none has arrived. It never waits: the journeys wait between two looks with Gatling's own pause ({@code awaitLink}), because a sleep here
-     * would hold one of Gatling's few event-loop threads and every virtual user on it.
+     * server's memory stays bounded; null while none has arrived. It never waits: the journeys wait between two
+     * looks with Gatling's own pause ({@code awaitLink}), because a sleep here would hold one of Gatling's few
+     * event-loop threads and every virtual user on it.
      */
     static String pollLink(String email) {
         try {
