@@ -76,29 +76,27 @@ final class Server {
      * event-loop threads and every virtual user on it.
      */
     static String pollLink(String email) {
+        String text;
         try {
             GreenMailUser user = mail.getUserManager().getUserByEmail(email);
             if (user == null) {
                 return null;
             }
-            var inbox = mail.getManagers().getImapHostManager().getInbox(user);
-            List<?> messages = inbox.getMessages();
+            List<?> messages = mail.getManagers().getImapHostManager().getInbox(user).getMessages();
             if (messages.isEmpty()) {
                 return null;
             }
             MimeMessage message = ((com.icegreen.greenmail.store.StoredMessage) messages.get(0)).getMimeMessage();
-            String text = text(message.getContent());
+            text = text(message.getContent());
             mail.getUserManager().deleteUser(user);
-            Matcher m = LINK.matcher(text);
-            if (!m.find()) {
-                throw new IllegalStateException("no link in the mail to " + email);
-            }
-            return m.group().replace("&amp;", "&");
-        } catch (IllegalStateException e) {
-            throw e;
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
+        Matcher m = LINK.matcher(text);
+        if (!m.find()) {
+            throw new IllegalStateException("no link in the mail to " + email);
+        }
+        return m.group().replace("&amp;", "&");
     }
 
     private static String text(Object content) throws Exception {
