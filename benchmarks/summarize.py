@@ -218,7 +218,8 @@ def heap_section(w, out, facts, side, files, population, realm):
     w(f"## Server heap around {n:,} {population} (realm `{realm}`; used heap after a full GC: jcmd GC.run + GC.heap_info, lowest of three)")
     w("")
     if side == "heap":
-        w(f"Before: after a warm-up of the realm, the outbox empty. After: the registrations above, their emails drained, "
+        w(f"Before: after a warm-up of the realm, the outbox empty, Keycloak's users cache emptied (the state the "
+          "registrations start from). After: the registrations above, their emails drained, "
           f"and {facts.get('heap.expiryWaitSeconds', '?')} s after the last of them arrived (the realm's 60 s lifespans of "
           "the authentication session and of the captcha's replay entry, plus Infinispan's expiration reaper, every 60 s); "
           "each reading also once more after the admin API's \"clear user cache\" (Keycloak's users cache: bounded, "
