@@ -226,7 +226,7 @@ def heap_section(w, out, facts, side, files, population, realm):
           "10,000 entries by default, no lifespan), to tell that bounded cache from anything else that stays.")
     else:
         w(f"Keycloak's own \"Verify email\" sign-up (stock (b)) in its copy with the same 60 s lifespans, right after the "
-          f"pack's readings: a warm-up, the before reading, the same number of registrations at 8 users (each email sent on "
+          f"pack's readings: a warm-up, the users cache emptied, the before reading, the same number of registrations at 8 users (each email sent on "
           f"the request, to GreenMail), {facts.get('heap.expiryWaitSeconds', '?')} s, the after reading; the same four readings. "
           "What any Keycloak realm keeps after these registrations, beside what the pack's keeps.")
     w("")
