@@ -184,10 +184,6 @@ public class PackVersusStockSimulation extends Simulation {
         step("outbox", "heap-before", () -> {
             Server.purgeMail();
             TRACKED.clear();
-            // The registrations start from the state this reading reads: the users cache emptied first, as the reading
-            // itself does for its second half. (Until 2026-12-04 it was emptied only after the first half, so "before"
-            // held the earlier phases' cached accounts, up to 2,674, that the registrations then never started with.)
-            Server.clearUserCache(HEAP);
             readHeap("heap", "before", HEAP);
             Map<String, Double> metrics = Server.outboxMetrics();
             Recorder.fact("outbox.before.sent", metrics.getOrDefault("merchant_support_outbox_sent_total", -1.0));
@@ -218,8 +214,6 @@ public class PackVersusStockSimulation extends Simulation {
             Recorder.fact("heap.steady.bytes", Server.heapAfterGc());
             Server.histogram(OUT.resolve("heap-steady.txt"));
             Server.cacheEntries().forEach((cache, n) -> Recorder.fact("heap.steady.entries." + cache, n));
-            // Stock (b)'s readings below start, as before this reading, from emptied user caches.
-            Server.clearUserCache(HEAP);
         });
 
         // The same registrations in Keycloak's own "Verify email" sign-up, in its copy with the same lifespans: what
@@ -227,7 +221,6 @@ public class PackVersusStockSimulation extends Simulation {
         warmup(List.of("outbox"), "stock (b) heap realm registration", QUICK ? 1 : 10, key -> registration(key, STOCK_B_HEAP, Form.STOCK_B, Mail.FORGET));
         step("outbox", "stock-heap-before", () -> {
             Server.purgeMail();
-            Server.clearUserCache(STOCK_B_HEAP); // as for the pack's before reading
             readHeap("stockHeap", "before", STOCK_B_HEAP);
         });
         population("outbox", "heap", "stock (b) registrations", 1, USERS, HEAP_REGISTRATIONS / USERS, key -> registration(key, STOCK_B_HEAP, Form.STOCK_B, Mail.FORGET));
@@ -383,19 +376,36 @@ public class PackVersusStockSimulation extends Simulation {
 
     /**
      * One heap reading of a side ("heap": the pack, "stockHeap": stock (b)) at a moment ("before", "after"): used heap
-     * after full GCs, a class histogram and the entries of each cache; then the same once Keycloak's users cache is
-     * emptied (bounded, no lifespan), to tell that cache from anything else that stays.
+     * after full GCs, a class histogram and the entries of each cache; after, the same once more with Keycloak's users
+     * cache emptied (bounded, no lifespan), to tell that cache from anything else that stays. Before, the cache is
+     * emptied first and read once, as both readings: the registrations start from that state. (Until 2026-12-04 it was
+     * read before it was emptied too, so "before" held the earlier phases' cached accounts, up to 2,674, that the
+     * registrations never started with.)
      */
     private static void readHeap(String side, String moment, String realm) {
         String file = side.equals("heap") ? "heap-" + moment : "stock-heap-" + moment;
-        Recorder.fact(side + "." + moment + ".bytes", Server.heapAfterGc());
-        Server.histogram(OUT.resolve(file + ".txt"));
-        Server.cacheEntries().forEach((cache, n) -> Recorder.fact(side + "." + moment + ".entries." + cache, n));
-        Server.clearUserCache(realm);
         String cleared = moment + "UserCacheCleared";
-        Recorder.fact(side + "." + cleared + ".bytes", Server.heapAfterGc());
+        boolean start = moment.equals("before");
+        if (start) {
+            Server.clearUserCache(realm);
+        }
+        long bytes = Server.heapAfterGc();
+        Server.histogram(OUT.resolve(file + ".txt"));
+        Map<String, Double> entries = Server.cacheEntries();
+        record(side, moment, bytes, entries);
+        if (start) {
+            record(side, cleared, bytes, entries);
+            return;
+        }
+        Server.clearUserCache(realm);
+        long clearedBytes = Server.heapAfterGc();
         Server.histogram(OUT.resolve(file + "-user-cache-cleared.txt"));
-        Server.cacheEntries().forEach((cache, n) -> Recorder.fact(side + "." + cleared + ".entries." + cache, n));
+        record(side, cleared, clearedBytes, Server.cacheEntries());
+    }
+
+    private static void record(String side, String moment, long bytes, Map<String, Double> entries) {
+        Recorder.fact(side + "." + moment + ".bytes", bytes);
+        entries.forEach((cache, n) -> Recorder.fact(side + "." + moment + ".entries." + cache, n));
     }
 
     /**
